@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+// grpcdump: a gRPC capture inspector. One library module per layer (see docs/architecture.md);
+// the decoding core (WireCore … Render) does no I/O and holds no global state.
+import PackageDescription
+
+let package = Package(
+    name: "grpcdump",
+    products: [
+        .executable(name: "grpcdump", targets: ["grpcdump"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // libpcap, for BPF filters (and live capture). Debian: libpcap-dev.
+        .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
+
+        // Shared vocabulary of the decoding core: byte spans, diagnostics, timestamps.
+        .target(name: "WireCore"),
+        // Capture files: pcap and pcapng, read as a stream; writers for -w and tests.
+        .target(name: "Capture", dependencies: ["WireCore"]),
+        // Per-packet layers: link, IPv4/IPv6 (with defragmentation), TCP header.
+        .target(name: "Packet", dependencies: ["WireCore", "Capture"]),
+        // TCP reassembly per connection and direction.
+        .target(name: "Reassembly", dependencies: ["WireCore", "Packet"]),
+        // libpcap wrapper: BPF filters applied to packets read by our own reader.
+        .target(name: "LibPcap", dependencies: ["CPcap", "Capture"]),
+        // The synchronous pipeline: capture records in, layer events out.
+        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly"]),
+        // Rendering of events and summaries as text.
+        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "Analysis"]),
+        // The command-line shell.
+        .executableTarget(name: "grpcdump", dependencies: [
+            "Analysis", "Render", "Capture", "LibPcap",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Builders for packets and capture files, shared by the tests.
+        .target(name: "TestSupport", dependencies: ["WireCore", "Capture", "Packet"]),
+
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
+        .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
+        .testTarget(name: "ReassemblyTests", dependencies: ["Reassembly", "Analysis", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Capture"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

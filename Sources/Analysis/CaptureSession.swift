@@ -1,0 +1,38 @@
+import Capture
+import WireCore
+
+/// Bytes of a capture file in, analysis events out: the reader and the analyzer joined, with an
+/// optional packet filter between them. Whoever owns the I/O (the CLI, a test) feeds it chunks.
+public struct CaptureSession: Sendable {
+    public private(set) var reader = CaptureReader()
+    public private(set) var analyzer: Analyzer
+    /// Decides which packets go on to decoding (e.g. a BPF filter); `nil` lets all through.
+    public var filter: (@Sendable (CapturedPacket) -> Bool)?
+
+    public init(configuration: Analyzer.Configuration = Analyzer.Configuration(), filter: (@Sendable (CapturedPacket) -> Bool)? = nil) {
+        self.analyzer = Analyzer(configuration: configuration)
+        self.filter = filter
+    }
+
+    public var statistics: CaptureStatistics { analyzer.statistics }
+
+    /// Whether the input held anything readable as a capture (at least its header).
+    public var foundCapture: Bool { analyzer.statistics.format != nil }
+
+    public mutating func feed<Bytes: Collection>(_ chunk: Bytes, into events: inout [AnalysisEvent]) where Bytes.Element == UInt8 {
+        reader.append(chunk)
+        while let record = reader.next() { ingest(record, into: &events) }
+    }
+
+    /// Call once at the end of input.
+    public mutating func finish(into events: inout [AnalysisEvent]) {
+        for record in reader.finish() { ingest(record, into: &events) }
+        analyzer.finish(into: &events)
+    }
+
+    private mutating func ingest(_ record: CaptureRecord, into events: inout [AnalysisEvent]) {
+        var passes = true
+        if case let .packet(packet) = record, let filter { passes = filter(packet) }
+        analyzer.ingest(record, passesFilter: passes, into: &events)
+    }
+}

@@ -1,0 +1,139 @@
+import Packet
+import WireCore
+
+/// One TCP connection: its identity, both directions, and what the handshake showed.
+struct Connection: Sendable {
+    var info: ConnectionInfo
+    /// Indexed by `Direction.rawValue`.
+    var halves: [HalfStream]
+    var sawSYN = false
+    var sawSYNACK = false
+    var sawRST = false
+    var lastSeen: Timestamp
+
+    init(info: ConnectionInfo) {
+        self.info = info
+        self.halves = [HalfStream(), HalfStream()]
+        self.lastSeen = info.start
+    }
+
+    func direction(from source: Endpoint) -> Direction {
+        source == info.client ? .clientToServer : .serverToClient
+    }
+
+    /// A RST ended it, or both directions sent a FIN that the other acknowledged.
+    var isOver: Bool { sawRST || (halves[0].isFinishedAndAcknowledged && halves[1].isFinishedAndAcknowledged) }
+
+    /// Both directions sent a FIN (acknowledged or not).
+    var sawBothFINs: Bool { halves[0].finOffset != nil && halves[1].finOffset != nil }
+
+    /// Whether a SYN from `source` with this sequence number starts a new connection on the same
+    /// endpoints (RFC 9293 §3.5: port reuse), rather than repeating the one that opened this one.
+    func isNewIncarnation(synFrom source: Endpoint, sequence: UInt32) -> Bool {
+        let half = halves[direction(from: source).rawValue]
+        if sawRST || halves.contains(where: { $0.finOffset != nil }) { return true }
+        guard let space = half.space else { return false }
+        return half.joinedMidway || space.base != sequence &+ 1
+    }
+
+    mutating func receive(
+        _ segment: TCPSegment, from source: Endpoint, packet: Int, time: Timestamp,
+        bufferLimit: Int, into events: inout [ReassemblyEvent], scratch: inout [HalfStream.Output]
+    ) {
+        lastSeen = time
+        var direction = direction(from: source)
+        let flags = segment.flags
+        var payloadSequence = segment.sequenceNumber
+        if flags.contains(.syn) {
+            if flags.contains(.ack) { sawSYNACK = true } else { sawSYN = true }
+            // RFC 9293 §3.4: the SYN occupies the initial sequence number; data starts after it.
+            payloadSequence &+= 1
+            if let space = halves[direction.rawValue].space, !halves[direction.rawValue].joinedMidway {
+                if space.base == payloadSequence {
+                    record(.synRetransmission, direction, packet, time, offset: -1, length: 0, &events)
+                }
+            } else {
+                halves[direction.rawValue].space = SequenceSpace(base: payloadSequence)
+                halves[direction.rawValue].joinedMidway = false
+            }
+        } else if halves[direction.rawValue].space == nil {
+            halves[direction.rawValue].space = SequenceSpace(base: segment.sequenceNumber)
+            halves[direction.rawValue].joinedMidway = true
+        }
+
+        if info.clientEvidence == .ports, Self.startsWithHTTP2Preface(segment.payload),
+           halves[direction.rawValue].space?.offset(of: payloadSequence, near: 0) == 0 {
+            if direction == .serverToClient {
+                swap(&info.client, &info.server)
+                halves.swapAt(0, 1)
+                direction = .clientToServer
+                info.clientEvidence = .http2Preface
+                events.append(.rolesChanged(info))
+            } else {
+                info.clientEvidence = .http2Preface
+            }
+        }
+
+        let index = direction.rawValue, peer = direction.reversed.rawValue
+        halves[index].statistics.segments += 1
+        if !segment.payload.isEmpty || segment.missingBytes > 0 { halves[index].statistics.dataSegments += 1 }
+        if !flags.contains(.rst) { halves[index].advertisesZeroWindow = segment.window == 0 && !flags.contains(.syn) }
+        scratch.removeAll(keepingCapacity: true)
+        if flags.contains(.rst) {
+            sawRST = true
+            halves[index].statistics.sawRST = true
+        } else {
+            if flags.contains(.fin) { halves[index].statistics.sawFIN = true }
+            halves[index].receive(
+                sequence: payloadSequence, payload: segment.payload, missing: segment.missingBytes,
+                fin: flags.contains(.fin), receiverWindowIsZero: halves[peer].advertisesZeroWindow,
+                bufferLimit: bufferLimit, into: &scratch)
+        }
+        emit(scratch, direction, packet, time, &events)
+        if flags.contains(.ack), !flags.contains(.rst) {
+            scratch.removeAll(keepingCapacity: true)
+            halves[peer].acknowledge(segment.acknowledgementNumber, into: &scratch)
+            emit(scratch, direction.reversed, packet, time, &events)
+        }
+    }
+
+    /// Ends the connection: flushes both directions and reports the summary.
+    mutating func close(_ reason: ConnectionSummary.CloseReason, packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]) {
+        for direction in Direction.allCases {
+            var outputs: [HalfStream.Output] = []
+            halves[direction.rawValue].flush(into: &outputs)
+            emit(outputs, direction, packet, time, &events)
+        }
+        events.append(.closed(ConnectionSummary(
+            info: info, end: lastSeen, reason: reason, sawSYN: sawSYN, sawSYNACK: sawSYNACK,
+            clientToServer: halves[0].statistics, serverToClient: halves[1].statistics)))
+    }
+
+    private func emit(_ outputs: [HalfStream.Output], _ direction: Direction, _ packet: Int, _ time: Timestamp, _ events: inout [ReassemblyEvent]) {
+        let position = StreamPosition(connection: info.id, direction: direction, packet: packet, time: time)
+        let half = halves[direction.rawValue]
+        for output in outputs {
+            switch output {
+            case let .data(offset, bytes):
+                events.append(.data(StreamData(position: position, offset: offset, bytes: bytes)))
+            case let .gap(offset, length, reason):
+                events.append(.gap(StreamGap(position: position, offset: offset, length: length,
+                                             sequenceRange: (half.sequence(at: offset), half.sequence(at: offset + length)), reason: reason)))
+            case let .note(kind, offset, length):
+                events.append(.segment(SegmentNote(position: position, kind: kind, offset: offset, length: length)))
+            }
+        }
+    }
+
+    private func record(_ kind: SegmentNote.Kind, _ direction: Direction, _ packet: Int, _ time: Timestamp, offset: Int64, length: Int, _ events: inout [ReassemblyEvent]) {
+        let position = StreamPosition(connection: info.id, direction: direction, packet: packet, time: time)
+        events.append(.segment(SegmentNote(position: position, kind: kind, offset: offset, length: length)))
+    }
+
+    /// RFC 9113 §3.4: the client connection preface starts with "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".
+    static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+
+    static func startsWithHTTP2Preface(_ payload: ArraySlice<UInt8>) -> Bool {
+        payload.count >= 8 && payload.prefix(http2Preface.count).elementsEqual(http2Preface.prefix(payload.count))
+    }
+}

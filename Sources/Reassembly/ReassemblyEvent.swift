@@ -1,0 +1,142 @@
+import Packet
+import WireCore
+
+/// What the reassembler reports, in capture order.
+public enum ReassemblyEvent: Sendable {
+    /// A connection was seen for the first time (or anew, after port reuse).
+    case opened(ConnectionInfo)
+    /// The next in-order bytes of one direction.
+    case data(StreamData)
+    /// Bytes of one direction that will never be seen; the layer above must resynchronise.
+    case gap(StreamGap)
+    /// Something noteworthy about one segment (a retransmission, a keep-alive …).
+    case segment(SegmentNote)
+    /// Client and server were swapped after more evidence (e.g. the HTTP/2 preface) came in.
+    case rolesChanged(ConnectionInfo)
+    /// The connection ended (or the capture did); its final statistics.
+    case closed(ConnectionSummary)
+}
+
+public struct ConnectionInfo: Sendable, Hashable {
+    public var id: ConnectionID
+    public var client: Endpoint
+    public var server: Endpoint
+    public var clientEvidence: ClientEvidence
+    /// Packet number and time of the connection's first packet.
+    public var firstPacket: Int
+    public var start: Timestamp
+}
+
+/// Where an event happened: the connection, the direction, and the packet that caused it.
+public struct StreamPosition: Sendable, Hashable {
+    public var connection: ConnectionID
+    public var direction: Direction
+    public var packet: Int
+    public var time: Timestamp
+}
+
+public struct StreamData: Sendable {
+    public var position: StreamPosition
+    /// Offset of `bytes.first` in this direction's byte stream (0 = first byte after the SYN, or
+    /// the first byte captured when the handshake was not).
+    public var offset: Int64
+    public var bytes: ArraySlice<UInt8>
+}
+
+public struct StreamGap: Sendable, Hashable {
+    public enum Reason: String, Sendable, Hashable {
+        /// Segments lost from the capture and never retransmitted in it.
+        case notCaptured = "not captured"
+        /// The snapshot length cut the payload of captured packets.
+        case snapLength = "cut by snapshot length"
+        /// Out-of-order data exceeded the buffer limit before the hole was filled.
+        case bufferLimit = "buffer limit"
+    }
+
+    public var position: StreamPosition
+    public var offset: Int64
+    public var length: Int64
+    /// The sequence numbers of the missing bytes (first, and one past the last), modulo 2^32.
+    public var sequenceRange: (first: UInt32, end: UInt32)
+    public var reason: Reason
+
+    public static func == (a: StreamGap, b: StreamGap) -> Bool {
+        a.position == b.position && a.offset == b.offset && a.length == b.length && a.reason == b.reason
+            && a.sequenceRange.first == b.sequenceRange.first && a.sequenceRange.end == b.sequenceRange.end
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(position)
+        hasher.combine(offset)
+        hasher.combine(length)
+    }
+}
+
+public struct SegmentNote: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        /// All of its bytes had been delivered already.
+        case retransmission
+        /// Some of its bytes had been delivered already; the rest were new.
+        case partialRetransmission = "partial retransmission"
+        /// It arrived after later data and filled a hole.
+        case outOfOrder = "out of order"
+        /// A keep-alive: one old byte (or none) at the sequence number before the next expected.
+        case keepAlive = "keep-alive"
+        /// One byte sent while the receiver advertised a zero window.
+        case zeroWindowProbe = "zero-window probe"
+        /// A SYN sent again with the same initial sequence number.
+        case synRetransmission = "SYN retransmission"
+        /// Data before the first byte the capture saw of a connection it joined mid-way.
+        case beforeCaptureStart = "before capture start"
+        /// Data after the FIN, or after a RST.
+        case afterClose = "after close"
+    }
+
+    public var position: StreamPosition
+    public var kind: Kind
+    /// Stream offsets the segment covered.
+    public var offset: Int64
+    public var length: Int
+}
+
+/// Per-direction counters.
+public struct DirectionStatistics: Sendable, Hashable {
+    /// Every TCP packet sent in this direction, pure ACKs included.
+    public var segments = 0
+    /// Packets that carried payload.
+    public var dataSegments = 0
+    /// Distinct stream bytes delivered (retransmitted copies counted once).
+    public var bytes: Int64 = 0
+    public var retransmissions = 0
+    public var outOfOrder = 0
+    public var gaps = 0
+    public var gapBytes: Int64 = 0
+    public var keepAlives = 0
+    public var zeroWindowProbes = 0
+    public var sawFIN = false
+    public var sawRST = false
+
+    public init() {}
+}
+
+public struct ConnectionSummary: Sendable, Hashable {
+    public enum CloseReason: String, Sendable, Hashable {
+        case fin = "FIN"
+        case rst = "RST"
+        case idle
+        case portReused = "port reused"
+        case captureEnded = "capture ended"
+    }
+
+    public var info: ConnectionInfo
+    public var end: Timestamp
+    public var reason: CloseReason
+    public var sawSYN: Bool
+    public var sawSYNACK: Bool
+    public var clientToServer: DirectionStatistics
+    public var serverToClient: DirectionStatistics
+
+    public subscript(direction: Direction) -> DirectionStatistics {
+        direction == .clientToServer ? clientToServer : serverToClient
+    }
+}

@@ -1,0 +1,145 @@
+import Packet
+import WireCore
+
+/// Reassembles the TCP connections of a capture into ordered byte streams, one per direction.
+///
+/// Synchronous and deterministic: feed it segments in capture order with `ingest`, call `finish`
+/// at the end; each call returns the events it caused. Memory grows with the connections open at
+/// once, never with the capture's length: buffered out-of-order data is capped per direction,
+/// connections are freed when they close or go idle, and the short memory of closed connections
+/// (which absorbs their last ACKs) expires.
+public struct TCPReassembler: Sendable {
+    public struct Configuration: Sendable {
+        /// Out-of-order bytes buffered per direction before a hole is given up as a gap.
+        public var maxBufferedBytesPerDirection = 4 << 20
+        /// A connection with no packet for this long (capture time) is closed as idle.
+        public var idleTimeoutNanoseconds: Int64 = 600_000_000_000
+        /// How long the packets trailing a closed connection are absorbed rather than starting a new one.
+        public var closedLingerNanoseconds: Int64 = 60_000_000_000
+        public var maxLingeringConnections = 65_536
+
+        public init() {}
+    }
+
+    public var configuration: Configuration
+    private var slots: [Connection?] = []
+    private var freeSlots: [Int] = []
+    private var slotByFlow: [FlowKey: Int] = [:]
+    /// Recently closed connections and when they closed.
+    private var lingering: [FlowKey: Timestamp] = [:]
+    private var nextID = 1
+    private var lastSweep: Timestamp?
+    private var scratch: [HalfStream.Output] = []
+
+    /// Packets that belonged to an already closed connection (its last ACKs, late RSTs …).
+    public private(set) var packetsAfterClose = 0
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    public var openConnectionCount: Int { slotByFlow.count }
+
+    /// Feeds one TCP segment; appends the events it causes.
+    public mutating func ingest(
+        _ segment: TCPSegment, from source: Endpoint, to destination: Endpoint,
+        packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]
+    ) {
+        sweepIfDue(time, packet: packet, into: &events)
+        let key = FlowKey(source, destination)
+        let isInitialSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack)
+        var slot = slotByFlow[key]
+        if let existing = slot, isInitialSYN,
+           slots[existing]!.isNewIncarnation(synFrom: source, sequence: segment.sequenceNumber) {
+            close(existing, .portReused, packet: packet, time: time, into: &events)
+            slot = nil
+        }
+        if slot == nil {
+            if !isInitialSYN, let closedAt = lingering[key], time.nanoseconds(since: closedAt) <= configuration.closedLingerNanoseconds {
+                packetsAfterClose += 1
+                return
+            }
+            lingering[key] = nil
+            slot = open(segment, from: source, to: destination, packet: packet, time: time, key: key, into: &events)
+        }
+        let index = slot!
+        slots[index]!.receive(segment, from: source, packet: packet, time: time,
+                              bufferLimit: configuration.maxBufferedBytesPerDirection, into: &events, scratch: &scratch)
+        if slots[index]!.isOver {
+            close(index, slots[index]!.sawRST ? .rst : .fin, packet: packet, time: time, into: &events)
+        }
+    }
+
+    /// Closes idle connections and forgets old closed ones as of capture time `now`.
+    public mutating func expire(now: Timestamp, packet: Int, into events: inout [ReassemblyEvent]) {
+        let idle = slotByFlow.values.filter {
+            now.nanoseconds(since: slots[$0]!.lastSeen) > configuration.idleTimeoutNanoseconds
+        }
+        for index in idle.sorted(by: { slots[$0]!.info.id < slots[$1]!.info.id }) {
+            close(index, .idle, packet: packet, time: now, into: &events)
+        }
+        lingering = lingering.filter { now.nanoseconds(since: $0.value) <= configuration.closedLingerNanoseconds }
+        if lingering.count > configuration.maxLingeringConnections {
+            let keep = lingering.sorted { $0.value > $1.value }.prefix(configuration.maxLingeringConnections)
+            lingering = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
+
+    /// At the end of the capture: closes every open connection, in the order they opened.
+    public mutating func finish(packet: Int, into events: inout [ReassemblyEvent]) {
+        let open = slotByFlow.values.sorted { slots[$0]!.info.id < slots[$1]!.info.id }
+        for index in open {
+            let reason: ConnectionSummary.CloseReason = slots[index]!.sawRST ? .rst : slots[index]!.sawBothFINs ? .fin : .captureEnded
+            close(index, reason, packet: packet, time: slots[index]!.lastSeen, into: &events)
+        }
+        lingering = [:]
+    }
+
+    private mutating func open(
+        _ segment: TCPSegment, from source: Endpoint, to destination: Endpoint,
+        packet: Int, time: Timestamp, key: FlowKey, into events: inout [ReassemblyEvent]
+    ) -> Int {
+        let client: Endpoint, server: Endpoint, evidence: ClientEvidence
+        if segment.flags.contains(.syn) {
+            let sourceIsClient = !segment.flags.contains(.ack)
+            (client, server) = sourceIsClient ? (source, destination) : (destination, source)
+            evidence = sourceIsClient ? .syn : .synAck
+        } else {
+            let sourceIsServer = PortHeuristic.looksLikeServer(source, comparedWith: destination)
+            (client, server) = sourceIsServer ? (destination, source) : (source, destination)
+            evidence = .ports
+        }
+        let info = ConnectionInfo(id: ConnectionID(rawValue: nextID), client: client, server: server,
+                                  clientEvidence: evidence, firstPacket: packet, start: time)
+        nextID += 1
+        let connection = Connection(info: info)
+        let index: Int
+        if let free = freeSlots.popLast() {
+            slots[free] = connection
+            index = free
+        } else {
+            slots.append(connection)
+            index = slots.count - 1
+        }
+        slotByFlow[key] = index
+        events.append(.opened(info))
+        return index
+    }
+
+    private mutating func close(_ index: Int, _ reason: ConnectionSummary.CloseReason, packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]) {
+        guard var connection = slots[index] else { return }
+        connection.close(reason, packet: packet, time: time, into: &events)
+        let key = FlowKey(connection.info.client, connection.info.server)
+        slots[index] = nil
+        freeSlots.append(index)
+        slotByFlow[key] = nil
+        if reason == .fin || reason == .rst { lingering[key] = time }
+    }
+
+    private mutating func sweepIfDue(_ time: Timestamp, packet: Int, into events: inout [ReassemblyEvent]) {
+        guard let last = lastSweep else { lastSweep = time; return }
+        guard time.nanoseconds(since: last) >= 10_000_000_000 else { return }
+        lastSweep = time
+        expire(now: time, packet: packet, into: &events)
+    }
+}

@@ -1,0 +1,25 @@
+import Analysis
+import Capture
+import Packet
+
+/// The closing summary of a capture read, written to standard error like tcpdump's counts.
+public enum CaptureSummary {
+    public static func text(_ statistics: CaptureStatistics, connections: Int) -> String {
+        var text = "\(statistics.packets) packet\(statistics.packets == 1 ? "" : "s")"
+        var details: [String] = []
+        if let format = statistics.format { details.append("\(format)") }
+        let linkTypes = Array(Set(statistics.interfaces.map(\.linkType))).sorted { $0.rawValue < $1.rawValue }
+        if !linkTypes.isEmpty { details.append(linkTypes.map { $0.name ?? "\($0.rawValue)" }.joined(separator: "+")) }
+        if !details.isEmpty { text += " (" + details.joined(separator: ", ") + ")" }
+        text += ": \(statistics.tcpPackets) TCP in \(connections) connection\(connections == 1 ? "" : "s")"
+        if statistics.filteredOut > 0 { text += ", \(statistics.filteredOut) filtered out" }
+        if statistics.skippedTotal > 0 {
+            let reasons = statistics.skipped.sorted { $0.value > $1.value || ($0.value == $1.value && "\($0.key)" < "\($1.key)") }
+                .map { "\($0.value) \($0.key)" }
+            text += ", \(statistics.skippedTotal) skipped (" + reasons.joined(separator: ", ") + ")"
+        }
+        if statistics.truncatedPackets > 0 { text += ", \(statistics.truncatedPackets) cut by the snapshot length" }
+        if statistics.diagnostics > 0 { text += "; \(statistics.diagnostics) warning\(statistics.diagnostics == 1 ? "" : "s")" }
+        return text
+    }
+}

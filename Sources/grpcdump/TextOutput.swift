@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Buffered line output to standard output (write(2), no stdio); diagnostics go to standard
+/// error at once.
+struct TextOutput {
+    private var pending: [UInt8] = []
+
+    mutating func line(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        pending.append(0x0A)
+        if pending.count >= 64 << 10 { flush() }
+    }
+
+    mutating func flush() {
+        Self.writeAll(pending, to: STDOUT_FILENO)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    static func error(_ text: String) {
+        writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }  // e.g. a closed pipe: nothing more can be shown
+                offset += written
+            }
+        }
+    }
+}
