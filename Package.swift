@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Reassembly", "Analysis", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Capture"]),
+        .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Captures made by real tools during the test: tcpdump records loopback traffic that the test
+/// itself sends (a server and a client socket on 127.0.0.1), and grpcdump must find every byte.
+@Suite(.enabled(if: CommandRunner.which("tcpdump") != nil && getuid() == 0, "needs tcpdump and root"),
+       .timeLimit(.minutes(1)))
+struct LiveToolCaptureTests {
+    @Test(arguments: [
+        ("lo", [String](), "EN10MB"),
+        ("any", [String](), "LINUX_SLL2"),
+        ("lo", ["--time-stamp-precision=nano"], "EN10MB"),
+    ])
+    func tcpdumpCaptureOfKnownTraffic(interface: String, extra: [String], linkType: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("live.pcap")
+
+        let listener = try LoopbackSocket.listen()
+        defer { listener.close() }
+        let port = listener.port
+        let tcpdump = Process()
+        tcpdump.executableURL = CommandRunner.which("tcpdump")!
+        tcpdump.arguments = ["-i", interface, "-U", "--immediate-mode", "-w", file.path] + extra + ["tcp port \(port)"]
+        let errors = Pipe()
+        tcpdump.standardError = errors
+        try tcpdump.run()
+        defer { if tcpdump.isRunning { tcpdump.terminate() } }
+        // tcpdump says "listening on …" once it captures.
+        var said = Data()
+        while !String(decoding: said, as: UTF8.self).contains("listening on") {
+            let chunk = errors.fileHandleForReading.availableData
+            try #require(!chunk.isEmpty, "tcpdump ended: \(String(decoding: said, as: UTF8.self))")
+            said += chunk
+        }
+
+        let request = [UInt8]((0..<5_000).map { UInt8($0 % 251) })
+        let response = [UInt8]((0..<70_000).map { UInt8($0 % 241) })
+        try LoopbackSocket.exchange(with: listener, request: request, response: response)
+        usleep(1_000_000)
+        // tcpdump inherits the test runner's blocked SIGINT/SIGTERM; with -U every packet is
+        // already written, so SIGKILL loses nothing.
+        kill(tcpdump.processIdentifier, SIGKILL)
+        tcpdump.waitUntilExit()
+
+        let result = try CommandRunner.grpcdump(["-r", file.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains(linkType))
+        let connections = StreamCollector.connections(in: Array(try Data(contentsOf: file)))
+        try #require(connections.count == 1)
+        #expect(connections[0].server.port == port)
+        #expect(connections[0].clientToServer == request)
+        #expect(connections[0].serverToClient == response)
+        #expect(connections[0].gaps == 0)
+    }
+}
+
+/// Blocking IPv4 TCP sockets on 127.0.0.1, enough for one exchange driven from a single thread.
+struct LoopbackSocket {
+    let descriptor: Int32
+    let port: UInt16
+
+    static func listen() throws -> LoopbackSocket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && Glibc.listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound else { throw POSIXError(.EADDRNOTAVAIL) }
+        return LoopbackSocket(descriptor: fd, port: UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+
+    /// Connects to `listener`, sends `request` to the server side and `response` back, then closes both.
+    static func exchange(with listener: LoopbackSocket, request: [UInt8], response: [UInt8]) throws {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = listener.port.bigEndian
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw POSIXError(.ECONNREFUSED) }
+        let server = accept(listener.descriptor, nil, nil)
+        guard server >= 0 else { throw POSIXError(.ECONNABORTED) }
+        try sendAll(client, request)
+        try receive(server, count: request.count)
+        try sendAll(server, response)
+        try receive(client, count: response.count)
+        shutdown(client, Int32(SHUT_WR))
+        shutdown(server, Int32(SHUT_WR))
+        _ = Glibc.close(client)
+        _ = Glibc.close(server)
+    }
+
+    private static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard sent > 0 else { throw POSIXError(.EPIPE) }
+            offset += sent
+        }
+    }
+
+    private static func receive(_ fd: Int32, count: Int) throws {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var received = 0
+        while received < count {
+            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard got > 0 else { throw POSIXError(.ECONNRESET) }
+            received += got
+        }
+    }
+}
