@@ -10,6 +10,7 @@ let server = Endpoint(IPAddress("192.0.2.2")!, 50051)
 let tcpBytes = PacketBuilder.tcp(sourcePort: 40000, destinationPort: 50051, sequence: 7, acknowledgement: 9,
                                  flags: [.ack, .psh], payload: Array("hello".utf8))
 let ipv4Datagram = PacketBuilder.ipv4(source: client.address, destination: server.address, payload: tcpBytes)
+let ipv6Datagram = PacketBuilder.ipv6(source: IPAddress("2001:db8::1")!, destination: IPAddress("2001:db8::2")!, payload: tcpBytes)
 
 func decode(_ frame: [UInt8], _ linkType: LinkType) -> DecodedPacket {
     var decoder = PacketDecoder()
@@ -34,6 +35,9 @@ func tcpContent(_ packet: DecodedPacket) -> (Endpoint, Endpoint, TCPSegment)? {
         ("LOOP", .loop, PacketBuilder.bsdLoopback(family: 2, littleEndian: false, payload: ipv4Datagram)),
         ("RAW", .raw, ipv4Datagram),
         ("IPV4", .ipv4, ipv4Datagram),
+        ("RAW IPv6", .raw, ipv6Datagram),
+        ("IPV6", .ipv6, ipv6Datagram),
+        ("Ethernet IPv6", .ethernet, PacketBuilder.ethernet(etherType: 0x86DD, payload: ipv6Datagram)),
     ]
 
     @Test(arguments: frames)
@@ -41,7 +45,9 @@ func tcpContent(_ packet: DecodedPacket) -> (Endpoint, Endpoint, TCPSegment)? {
         let decoded = decode(frame, linkType)
         #expect(decoded.diagnostics.isEmpty)
         let (source, destination, segment) = try #require(tcpContent(decoded), "\(name)")
-        #expect(source == client && destination == server)
+        let v6 = linkType == .ipv6 || name.hasSuffix("IPv6")
+        #expect(source.port == client.port && destination.port == server.port)
+        #expect(source.address == (v6 ? IPAddress("2001:db8::1")! : client.address))
         #expect(segment.sequenceNumber == 7 && segment.acknowledgementNumber == 9)
         #expect(Array(segment.payload) == Array("hello".utf8))
     }

@@ -1,23 +1,27 @@
+import Analysis
 import Capture
 import Packet
 import Reassembly
 import TestSupport
 import WireCore
 
-/// Runs packets through the packet decoder and the reassembler and collects what came out.
+/// Writes packets into a capture file with grpcdump's own writer, reads it back through the whole
+/// pipeline (reader, packet decoder, reassembler) and collects the TCP events.
 struct ReassemblyRun {
     var events: [ReassemblyEvent] = []
 
-    init(_ packets: [CapturedPacket], configuration: TCPReassembler.Configuration = .init(), finish: Bool = true) {
-        var decoder = PacketDecoder()
-        var reassembler = TCPReassembler(configuration: configuration)
-        for (index, packet) in packets.enumerated() {
-            var numbered = packet
-            numbered.number = index + 1
-            guard case let .tcp(source, destination, segment) = decoder.decode(numbered).content else { continue }
-            reassembler.ingest(segment, from: source, to: destination, packet: numbered.number, time: numbered.timestamp, into: &events)
-        }
-        if finish { reassembler.finish(packet: packets.count, into: &events) }
+    enum FileFormat { case pcap, pcapng }
+
+    init(_ packets: [CapturedPacket], configuration: TCPReassembler.Configuration = .init(), finish: Bool = true,
+         format: FileFormat = .pcap) {
+        let file = format == .pcap ? CaptureFileBuilder.pcap(packets, nanosecond: true) : CaptureFileBuilder.pcapng(packets, nanosecond: true)
+        var analyzerConfiguration = Analyzer.Configuration()
+        analyzerConfiguration.reassembly = configuration
+        var session = CaptureSession(configuration: analyzerConfiguration)
+        var analysis: [AnalysisEvent] = []
+        session.feed(file, into: &analysis)
+        if finish { session.finish(into: &analysis) }
+        for case let .tcp(event) in analysis { events.append(event) }
     }
 
     /// The stream of one direction as handed on, with each gap shown as `length` bytes of `?`.
