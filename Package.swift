@@ -23,12 +23,14 @@ let package = Package(
         .target(name: "Packet", dependencies: ["WireCore", "Capture"]),
         // TCP reassembly per connection and direction.
         .target(name: "Reassembly", dependencies: ["WireCore", "Packet"]),
+        // HTTP/2 framing (RFC 9113), flow control and stream state.
+        .target(name: "HTTP2", dependencies: ["WireCore", "Reassembly"]),
         // libpcap wrapper: BPF filters applied to packets read by our own reader.
         .target(name: "LibPcap", dependencies: ["CPcap", "Capture"]),
         // The synchronous pipeline: capture records in, layer events out.
-        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly"]),
+        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2"]),
         // Rendering of events and summaries as text.
-        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "Analysis"]),
+        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2", "Analysis"]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
             "Analysis", "Render", "Capture", "LibPcap",
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Reassembly", "Analysis", "TestSupport"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Capture
+import HTTP2
 import Packet
 import Reassembly
 import WireCore
@@ -8,6 +9,7 @@ public enum AnalysisEvent: Sendable {
     /// A problem in the capture container or in a packet's headers.
     case diagnostic(Diagnostic)
     case tcp(ReassemblyEvent)
+    case http2(HTTP2Event)
 }
 
 /// The synchronous pipeline: capture records in, events out (`ingest(record) -> [Event]`,
@@ -17,12 +19,15 @@ public struct Analyzer: Sendable {
     public struct Configuration: Sendable {
         public var reassembly = TCPReassembler.Configuration()
         public var defragmenter = IPDefragmenter()
+        /// Decode HTTP/2 on top of TCP (off for `--layer tcp`).
+        public var decodeHTTP2 = true
         public init() {}
     }
 
     public private(set) var statistics = CaptureStatistics()
     private var decoder: PacketDecoder
     private var reassembler: TCPReassembler
+    public private(set) var http2: HTTP2Analyzer?
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -31,6 +36,7 @@ public struct Analyzer: Sendable {
     public init(configuration: Configuration = Configuration()) {
         decoder = PacketDecoder(defragmenter: configuration.defragmenter)
         reassembler = TCPReassembler(configuration: configuration.reassembly)
+        http2 = configuration.decodeHTTP2 ? HTTP2Analyzer() : nil
     }
 
     /// Connections currently open (for memory accounting and progress).
@@ -70,7 +76,7 @@ public struct Analyzer: Sendable {
             statistics.tcpPackets += 1
             var tcpEvents: [ReassemblyEvent] = []
             reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpEvents)
-            events.append(contentsOf: tcpEvents.map(AnalysisEvent.tcp))
+            forward(tcpEvents, into: &events)
         case .fragmentHeld:
             statistics.heldFragments += 1
         case let .skipped(reason):
@@ -87,7 +93,19 @@ public struct Analyzer: Sendable {
         for diagnostic in decoder.defragmenter.finish() { report(diagnostic, into: &events) }
         var tcpEvents: [ReassemblyEvent] = []
         reassembler.finish(packet: lastPacket, into: &tcpEvents)
-        events.append(contentsOf: tcpEvents.map(AnalysisEvent.tcp))
+        forward(tcpEvents, into: &events)
+    }
+
+    /// Hands TCP events on, each followed by what the HTTP/2 layer made of it.
+    private mutating func forward(_ tcpEvents: [ReassemblyEvent], into events: inout [AnalysisEvent]) {
+        var http2Events: [HTTP2Event] = []
+        for event in tcpEvents {
+            events.append(.tcp(event))
+            guard http2 != nil else { continue }
+            http2!.process(event, into: &http2Events)
+            for http2Event in http2Events { events.append(.http2(http2Event)) }
+            http2Events.removeAll(keepingCapacity: true)
+        }
     }
 
     private mutating func expireFragmentsIfDue(_ time: Timestamp, into events: inout [AnalysisEvent]) {

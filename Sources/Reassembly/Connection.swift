@@ -10,8 +10,10 @@ struct Connection: Sendable {
     var sawSYNACK = false
     var sawRST = false
     var lastSeen: Timestamp
+    var lastPacket: Int
 
     init(info: ConnectionInfo) {
+        self.lastPacket = info.firstPacket
         self.info = info
         self.halves = [HalfStream(), HalfStream()]
         self.lastSeen = info.start
@@ -41,6 +43,7 @@ struct Connection: Sendable {
         bufferLimit: Int, into events: inout [ReassemblyEvent], scratch: inout [HalfStream.Output]
     ) {
         lastSeen = time
+        lastPacket = packet
         var direction = direction(from: source)
         let flags = segment.flags
         var payloadSequence = segment.sequenceNumber
@@ -105,7 +108,7 @@ struct Connection: Sendable {
             emit(outputs, direction, packet, time, &events)
         }
         events.append(.closed(ConnectionSummary(
-            info: info, end: lastSeen, reason: reason, sawSYN: sawSYN, sawSYNACK: sawSYNACK,
+            info: info, end: lastSeen, lastPacket: lastPacket, reason: reason, sawSYN: sawSYN, sawSYNACK: sawSYNACK,
             clientToServer: halves[0].statistics, serverToClient: halves[1].statistics)))
     }
 

@@ -33,6 +33,13 @@ public struct StreamPosition: Sendable, Hashable {
     public var direction: Direction
     public var packet: Int
     public var time: Timestamp
+
+    public init(connection: ConnectionID, direction: Direction, packet: Int, time: Timestamp) {
+        self.connection = connection
+        self.direction = direction
+        self.packet = packet
+        self.time = time
+    }
 }
 
 public struct StreamData: Sendable {
@@ -130,6 +137,8 @@ public struct ConnectionSummary: Sendable, Hashable {
 
     public var info: ConnectionInfo
     public var end: Timestamp
+    /// The connection's last packet.
+    public var lastPacket: Int
     public var reason: CloseReason
     public var sawSYN: Bool
     public var sawSYNACK: Bool

@@ -1,10 +1,11 @@
 import Analysis
 import Capture
+import HTTP2
 import Packet
 
 /// The closing summary of a capture read, written to standard error like tcpdump's counts.
 public enum CaptureSummary {
-    public static func text(_ statistics: CaptureStatistics, connections: Int) -> String {
+    public static func text(_ statistics: CaptureStatistics, connections: Int, http2: HTTP2Analyzer.Statistics? = nil) -> String {
         var text = "\(statistics.packets) packet\(statistics.packets == 1 ? "" : "s")"
         var details: [String] = []
         if let format = statistics.format { details.append("\(format)") }
@@ -17,6 +18,12 @@ public enum CaptureSummary {
             let reasons = statistics.skipped.sorted { $0.value > $1.value || ($0.value == $1.value && "\($0.key)" < "\($1.key)") }
                 .map { "\($0.value) \($0.key)" }
             text += ", \(statistics.skippedTotal) skipped (" + reasons.joined(separator: ", ") + ")"
+        }
+        if let http2 {
+            text += "; HTTP/2: \(http2.http2Connections) connection\(http2.http2Connections == 1 ? "" : "s"), \(http2.frames) frames"
+            if http2.violations > 0 { text += ", \(http2.violations) protocol violation\(http2.violations == 1 ? "" : "s")" }
+            let others = http2.otherConnections.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+            if !others.isEmpty { text += "; other connections: " + others.joined(separator: ", ") }
         }
         if statistics.truncatedPackets > 0 { text += ", \(statistics.truncatedPackets) cut by the snapshot length" }
         if statistics.diagnostics > 0 { text += "; \(statistics.diagnostics) warning\(statistics.diagnostics == 1 ? "" : "s")" }

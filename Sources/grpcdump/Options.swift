@@ -19,6 +19,7 @@ struct InputOptions: ParsableArguments {
 /// The layers grpcdump can stop at.
 enum LayerName: String, ExpressibleByArgument, CaseIterable {
     case tcp
+    case http2
 }
 
 /// How results are shown.
@@ -28,4 +29,7 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(name: .short, help: "More detail; repeat for even more.")
     var verbose: Int
+
+    @Flag(help: "JSON lines on standard output, one object per item (frame, connection …); see docs/.")
+    var json = false
 }

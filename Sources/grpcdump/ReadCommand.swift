@@ -13,6 +13,7 @@ struct ReadCommand {
     func run() throws -> Int32 {
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
+        configuration.decodeHTTP2 = output.layer != .tcp
         var session = CaptureSession(configuration: configuration)
         if !input.filter.isEmpty {
             let filter: BPFFilter
@@ -33,7 +34,7 @@ struct ReadCommand {
         }
         defer { file.close() }
 
-        var view = TCPLayerView(table: TCPConnectionTable(verbose: output.verbose > 0))
+        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json)
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?
@@ -52,35 +53,46 @@ struct ReadCommand {
         view.render(events, to: &out)
         out.flush()
         if let readError { TextOutput.error(readError) }
-        TextOutput.error(CaptureSummary.text(session.statistics, connections: view.connections))
+        TextOutput.error(CaptureSummary.text(session.statistics, connections: view.connections, http2: session.analyzer.http2?.statistics))
         return session.foundCapture ? 0 : 1
     }
 }
 
-/// Renders analysis events for `--layer tcp`: diagnostics to standard error, the table to standard output.
-struct TCPLayerView {
-    let table: TCPConnectionTable
+/// Renders analysis events for the chosen layer: diagnostics to standard error, the view to standard output.
+struct LayerView {
+    let layer: LayerName
+    private var table: TCPConnectionTable
+    private var frames: HTTP2FrameView
     private(set) var connections = 0
     private var printedHeader = false
 
-    init(table: TCPConnectionTable) {
-        self.table = table
+    init(layer: LayerName, verbose: Int, json: Bool) {
+        self.layer = layer
+        table = TCPConnectionTable(verbose: verbose > 0)
+        frames = HTTP2FrameView(json: json)
     }
 
     mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
         for event in events {
-            switch event {
-            case let .diagnostic(diagnostic):
+            if case let .diagnostic(diagnostic) = event {
                 out.flush()
                 TextOutput.error(diagnostic.description)
-            case let .tcp(tcpEvent):
-                for line in table.verboseLines(tcpEvent) { emit(line, &out) }
-                if case let .closed(summary) = tcpEvent {
-                    connections += 1
-                    emit(table.line(summary), &out)
-                    for line in table.detailLines(summary) { emit(line, &out) }
-                }
+                continue
             }
+            if case .tcp(.closed) = event { connections += 1 }
+            switch layer {
+            case .tcp: renderTCP(event, &out)
+            case .http2: for line in frames.render(event) { out.line(line) }
+            }
+        }
+    }
+
+    private mutating func renderTCP(_ event: AnalysisEvent, _ out: inout TextOutput) {
+        guard case let .tcp(tcpEvent) = event else { return }
+        for line in table.verboseLines(tcpEvent) { emit(line, &out) }
+        if case let .closed(summary) = tcpEvent {
+            emit(table.line(summary), &out)
+            for line in table.detailLines(summary) { emit(line, &out) }
         }
     }
 

@@ -1,0 +1,58 @@
+import Reassembly
+import WireCore
+
+/// How an HTTP/2 connection was recognised.
+public enum HTTP2Detection: String, Sendable, Hashable {
+    /// The client connection preface at the start of the stream (RFC 9113 §3.4).
+    case priorKnowledge = "prior knowledge"
+    /// An HTTP/1.1 request with `Upgrade: h2c` answered by `101 Switching Protocols` (RFC 7540 §3.2).
+    case h2cUpgrade = "h2c upgrade"
+    /// A run of valid frame headers in a connection whose start was not captured.
+    case midStream = "mid-stream"
+}
+
+/// What a direction of a TCP connection turned out to carry, when it is not HTTP/2.
+public enum OtherProtocol: String, Sendable, Hashable {
+    case tls = "TLS (encrypted)"
+    case http1 = "HTTP/1.x"
+    case unknown = "not HTTP/2"
+}
+
+/// A frame with where it was seen and what the connection's state says about it.
+public struct FrameRecord: Sendable {
+    public var connection: ConnectionID
+    public var direction: Direction
+    /// The packet that completed the frame, and its time.
+    public var packet: Int
+    public var time: Timestamp
+    public var frame: Frame
+    /// Notes from the connection state: flow-control windows, SETTINGS/PING matching, state changes.
+    public var annotations: [String]
+    /// Rules the frame breaks: its own (lengths, padding) and the connection's (stream states,
+    /// frame size, CONTINUATION order, flow control).
+    public var violations: [Diagnostic]
+    /// Set on the frame that ends a header block (HEADERS, PUSH_PROMISE or their last CONTINUATION).
+    public var headerBlock: HeaderBlockRecord?
+}
+
+/// A complete header block: HEADERS or PUSH_PROMISE joined with its CONTINUATION frames.
+public struct HeaderBlockRecord: Sendable {
+    public var stream: UInt32
+    /// The frame type that began the block.
+    public var startedBy: FrameType
+    /// The joined fragments.
+    public var bytes: [UInt8]
+    /// Number of frames the block spanned.
+    public var frames: Int
+}
+
+public enum HTTP2Event: Sendable {
+    case detected(ConnectionID, HTTP2Detection, packet: Int)
+    /// The 24-byte client connection preface.
+    case preface(ConnectionID, offset: Int64, packet: Int, time: Timestamp)
+    case frame(FrameRecord)
+    /// Bytes of an HTTP/2 direction that could not be decoded as frames, and why.
+    case skipped(ConnectionID, Direction, ByteSpan, reason: String, packet: Int)
+    /// A connection that is not (or not visibly) HTTP/2; reported once.
+    case other(ConnectionID, OtherProtocol, packet: Int)
+}

@@ -1,0 +1,90 @@
+import Analysis
+import HTTP2
+import Packet
+import Reassembly
+import WireCore
+
+/// The `--layer http2` view: every frame with packet number, time, connection, direction,
+/// stream, type, flags and length, then its annotations, violations and decoded headers; or one
+/// JSON object per frame (docs/http2-layer.md).
+public struct HTTP2FrameView {
+    public var json: Bool
+    private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
+
+    public init(json: Bool) {
+        self.json = json
+    }
+
+    /// Lines for standard output.
+    public mutating func render(_ event: AnalysisEvent) -> [String] {
+        switch event {
+        case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
+            endpoints[info.id] = (info.client, info.server)
+            return []
+        case .tcp, .diagnostic:
+            return []
+        case let .http2(event):
+            return json ? jsonLines(event) : textLines(event)
+        }
+    }
+
+    private func textLines(_ event: HTTP2Event) -> [String] {
+        switch event {
+        case let .detected(connection, how, packet):
+            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+            return ["\(connection)\(ends): HTTP/2 (\(how.rawValue)) from packet \(packet)"]
+        case let .preface(connection, _, packet, time):
+            return ["\(pad(packet)) \(time.timeOfDay()) \(connection) c→s  client connection preface"]
+        case let .skipped(connection, direction, span, reason, packet):
+            return ["\(pad(packet)) \(connection) \(arrow(direction))  skipped \(span.count) bytes at stream offset \(span.start): \(reason)"]
+        case let .other(connection, kind, _):
+            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+            return ["\(connection)\(ends): \(kind.rawValue), not decoded"]
+        case let .frame(record):
+            let frame = record.frame
+            let flags = frame.header.flags.names(for: frame.type)
+            var lines = ["\(pad(record.packet)) \(record.time.timeOfDay()) \(record.connection) \(arrow(record.direction))  stream \(frame.streamID) \(frame.type)"
+                + (flags.isEmpty ? "" : " [" + flags.joined(separator: ", ") + "]") + " len \(frame.header.length)"]
+            lines += record.annotations.map { "        " + $0 }
+            lines += record.violations.map { "        ! " + $0.message }
+            if let block = record.headerBlock {
+                lines.append("        header block: \(block.bytes.count) bytes in \(block.frames) frame\(block.frames == 1 ? "" : "s")")
+            }
+            return lines
+        }
+    }
+
+    private func jsonLines(_ event: HTTP2Event) -> [String] {
+        guard case let .frame(record) = event else { return [] }
+        let frame = record.frame
+        var object = JSONObject()
+        object.add("packet", record.packet)
+        object.add("time", record.time.rfc3339(fractionDigits: 9))
+        object.add("connection", record.connection.rawValue)
+        if let ends = endpoints[record.connection] {
+            object.add("client", ends.client.description)
+            object.add("server", ends.server.description)
+        }
+        object.add("direction", record.direction.sender)
+        object.add("stream_id", Int(frame.streamID))
+        object.add("type", frame.type.description)
+        object.add("flags", frame.header.flags.names(for: frame.type))
+        object.add("length", frame.header.length)
+        object.add("offset", frame.streamOffset)
+        object.add("annotations", record.annotations)
+        object.add("violations", raw: record.violations.map { violation in
+            var item = JSONObject()
+            item.add("code", violation.code)
+            item.add("message", violation.message)
+            return item.text
+        })
+        return [object.text]
+    }
+
+    private func arrow(_ direction: Direction) -> String { direction == .clientToServer ? "c→s" : "s→c" }
+
+    private func pad(_ packet: Int) -> String {
+        let text = String(packet)
+        return String(repeating: " ", count: max(0, 6 - text.count)) + text
+    }
+}
