@@ -217,10 +217,10 @@ struct HTTP2Connection: Sendable {
         case let .data(_, data):
             // Windows first: closing the stream forgets its window.
             record.annotations += windows[sender].consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet)
-            applyStream(&record, .data, endStream: endStream, fromClient: fromClient, violation)
+            applyStream(&record, .data, endStream: endStream, fromClient: fromClient)
             if frame.header.length != data.count { record.annotations.append("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
         case let .headers(_, priority, fragment):
-            applyStream(&record, .headers, endStream: endStream, fromClient: fromClient, violation)
+            applyStream(&record, .headers, endStream: endStream, fromClient: fromClient)
             if let priority { record.annotations.append(Self.describe(priority)) }
             if windows[sender].streams[frame.streamID] == nil { windows[sender].streams[frame.streamID] = windows[sender].initialStreamWindow }
             if windows[receiver].streams[frame.streamID] == nil { windows[receiver].streams[frame.streamID] = windows[receiver].initialStreamWindow }
@@ -242,7 +242,7 @@ struct HTTP2Connection: Sendable {
         case let .priority(info):
             record.annotations.append(Self.describe(info))
         case let .rstStream(code):
-            applyStream(&record, .rstStream, endStream: false, fromClient: fromClient, violation)
+            applyStream(&record, .rstStream, endStream: false, fromClient: fromClient)
             record.annotations.append("error \(code)")
             windows[0].forget(stream: frame.streamID)
             windows[1].forget(stream: frame.streamID)
@@ -301,11 +301,13 @@ struct HTTP2Connection: Sendable {
         return record
     }
 
-    private mutating func applyStream(_ record: inout FrameRecord, _ type: FrameType, endStream: Bool, fromClient: Bool,
-                                      _ violation: (String, String) -> Void) {
+    private mutating func applyStream(_ record: inout FrameRecord, _ type: FrameType, endStream: Bool, fromClient: Bool) {
         let stream = record.frame.streamID
         let (change, problem) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
-        if let problem { violation("http2.stream-state", problem) }
+        if let problem {
+            record.violations.append(Diagnostic(.http2, "http2.stream-state", .warning, problem, packet: record.packet,
+                                                span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
+        }
         if let (before, after) = change {
             record.annotations.append("stream \(stream): \(before.rawValue) → \(after.rawValue)")
             if after == .closed {
