@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// tshark's HTTP/2 dissector as an oracle for frame splitting: the same frames (packet, type,
+/// stream, length), in the same order, as grpcdump's `--layer http2 --json`.
+@Suite(.enabled(if: CommandRunner.which("tshark") != nil, "tshark is not installed"))
+struct TsharkHTTP2OracleTests {
+    @Test(arguments: [("h2c-nghttp.pcap", 18081)])
+    func framesMatchTshark(name: String, port: Int) throws {
+        let path = "captures/" + name
+        let tshark = try CommandRunner.run(CommandRunner.which("tshark")!, [
+            "-r", path, "-d", "tcp.port==\(port),http2", "-Y", "http2",
+            "-T", "fields", "-e", "frame.number", "-e", "http2.type", "-e", "http2.streamid", "-e", "http2.length",
+        ])
+        try #require(tshark.status == 0, "\(tshark.stderr)")
+        var theirs: [String] = []
+        for line in tshark.stdout.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.split(separator: ",").map(String.init) }
+            guard fields.count == 4 else { continue }
+            for i in fields[1].indices { theirs.append("\(fields[0][0]) \(fields[1][i]) \(fields[2][i]) \(fields[3][i])") }
+        }
+        let ours = try CommandRunner.grpcdump(["-r", path, "--layer", "http2", "--json"])
+        #expect(ours.status == 0)
+        let mine = try ours.stdout.split(separator: "\n").map { line -> String in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let type = try #require(object["type"] as? String)
+            let code = ["DATA": 0, "HEADERS": 1, "PRIORITY": 2, "RST_STREAM": 3, "SETTINGS": 4, "PUSH_PROMISE": 5, "PING": 6,
+                        "GOAWAY": 7, "WINDOW_UPDATE": 8, "CONTINUATION": 9][type] ?? -1
+            return "\(object["packet"]!) \(code) \(object["stream_id"]!) \(object["length"]!)"
+        }
+        #expect(theirs.count > 20)
+        #expect(mine == theirs)
+    }
+}
