@@ -6,7 +6,7 @@ import Testing
 /// what `tshark -z follow,tcp,raw` shows.
 @Suite(.enabled(if: CommandRunner.which("tshark") != nil, "tshark is not installed"))
 struct TsharkOracleTests {
-    static let captures = ["http-lo.pcap", "http-any-ns.pcap", "h2c-nghttp.pcap"]
+    static let captures = ["http-lo.pcap", "http-any-ns.pcap", "h2c-nghttp.pcap", "h2-curl-mixed.pcap"]
 
     @Test(arguments: captures)
     func streamsMatchTsharkFollow(name: String) throws {
