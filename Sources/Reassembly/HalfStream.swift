@@ -133,7 +133,9 @@ struct HalfStream: Sendable {
     /// then whatever the FIN or the peer's ACK proves was sent but not captured.
     mutating func flush(into out: inout [Output]) {
         while !pending.isEmpty { declareHole(.notCaptured, into: &out) }
-        let sentUpTo = finOffset ?? acknowledged ?? next
+        // Without a captured FIN, the peer's ACK may cover the FIN's own sequence number (RFC 9293
+        // §3.6), which is not data: only bytes beyond that one are missing.
+        let sentUpTo = finOffset ?? acknowledged.map { $0 - 1 } ?? next
         if sentUpTo > next { gap(sentUpTo - next, .notCaptured, &out) }
     }
 

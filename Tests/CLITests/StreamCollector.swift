@@ -11,6 +11,8 @@ struct CollectedConnection {
     var clientToServer: [UInt8] = []
     var serverToClient: [UInt8] = []
     var gaps = 0
+    /// Closed by FINs or RST (not merely by the end of the capture).
+    var closed = false
 }
 
 enum StreamCollector {
@@ -38,6 +40,8 @@ enum StreamCollector {
                 }
             case let .gap(gap):
                 connections[gap.position.connection]?.gaps += 1
+            case let .closed(summary):
+                connections[summary.info.id]?.closed = summary.reason == .fin || summary.reason == .rst
             default:
                 break
             }

@@ -211,3 +211,26 @@ import WireCore
         #expect((run.opened.first?.server.port == a) == aIsServer)
     }
 }
+
+@Suite struct UnseenFINTests {
+    /// The peer acknowledged a FIN that the capture missed: no gap, the FIN is not data.
+    @Test func ackOfAnUncapturedFINIsNotAGap() {
+        var conversation = TCPConversation()
+        let handshake = conversation.handshake()
+        let data = conversation.send(.client, Array("abc".utf8))
+        _ = conversation.fin(.client)  // not captured
+        let run = ReassemblyRun(handshake + [data, conversation.ack(.server)])
+        #expect(run.stream(.clientToServer) == "abc")
+        #expect(run.gaps.isEmpty)
+    }
+
+    @Test func ackPastMissingDataAndFINIsAGapOfTheDataOnly() {
+        var conversation = TCPConversation()
+        let handshake = conversation.handshake()
+        let data = conversation.send(.client, Array("abc".utf8))
+        _ = conversation.send(.client, Array("defg".utf8))  // not captured
+        _ = conversation.fin(.client)  // not captured
+        let run = ReassemblyRun(handshake + [data, conversation.ack(.server)])
+        #expect(run.stream(.clientToServer) == "abc????")
+    }
+}
