@@ -15,6 +15,12 @@ let package = Package(
         // libpcap, for BPF filters (and live capture). Debian: libpcap-dev.
         .systemLibrary(name: "CPcap", path: "Sources/CPcap", providers: [.apt(["libpcap-dev"])]),
 
+        // zlib (Debian zlib1g-dev) for gzip/deflate gRPC messages and compressed test corpora.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Zlib", dependencies: ["CZlib"]),
+        // HPACK (RFC 7541): a decoder that reports every representation and survives unknown dynamic entries.
+        .target(name: "HPACK"),
+
         // Shared vocabulary of the decoding core: byte spans, diagnostics, timestamps.
         .target(name: "WireCore"),
         // Capture files: pcap and pcapng, read as a stream; writers for -w and tests.
@@ -24,13 +30,13 @@ let package = Package(
         // TCP reassembly per connection and direction.
         .target(name: "Reassembly", dependencies: ["WireCore", "Packet"]),
         // HTTP/2 framing (RFC 9113), flow control and stream state.
-        .target(name: "HTTP2", dependencies: ["WireCore", "Reassembly"]),
+        .target(name: "HTTP2", dependencies: ["WireCore", "Reassembly", "HPACK"]),
         // libpcap wrapper: BPF filters applied to packets read by our own reader.
         .target(name: "LibPcap", dependencies: ["CPcap", "Capture"]),
         // The synchronous pipeline: capture records in, layer events out.
         .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2"]),
         // Rendering of events and summaries as text.
-        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2", "Analysis"]),
+        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "Analysis"]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
             "Analysis", "Render", "Capture", "LibPcap",
@@ -43,6 +49,8 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
         .testTarget(name: "ReassemblyTests", dependencies: ["Reassembly", "Analysis", "TestSupport"]),
+        .testTarget(name: "ZlibTests", dependencies: ["Zlib"]),
+        .testTarget(name: "HPACKTests", dependencies: ["HPACK", "Zlib"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],

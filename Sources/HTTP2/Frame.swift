@@ -2,6 +2,7 @@ import WireCore
 
 extension Layer {
     public static let http2 = Layer(rawValue: "http2")
+    public static let hpack = Layer(rawValue: "hpack")
 }
 
 /// The 9-byte frame header (RFC 9113 §4.1).

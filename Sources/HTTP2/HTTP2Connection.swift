@@ -1,3 +1,4 @@
+import HPACK
 import Reassembly
 import WireCore
 
@@ -20,6 +21,9 @@ struct HTTP2Connection: Sendable {
     private var pendingPings: [[UInt64: (packet: Int, time: Timestamp)]] = [[:], [:]]
     /// A header block in progress per sending direction.
     private var openBlocks: [HeaderBlockRecord?] = [nil, nil]
+    /// HPACK decoding context per sending direction (RFC 7541 §2.2: one per direction).
+    private var hpack = [HPACKDecoder(), HPACKDecoder()]
+    private var hpackUsed = false
     private var knownFromStart = true
     private var upgradePending = false
     /// Whether any client bytes were seen (a server's frames may come first).
@@ -146,9 +150,17 @@ struct HTTP2Connection: Sendable {
         var decoder = FrameDecoder(searching: true, startOffset: start)
         decoder.append(bytes, at: start)
         if detection == nil, start != 0 || direction == .clientToServer { knownFromStart = false }
-        if !knownFromStart { windows = windows.map { var w = $0; w.known = false; return w } }
+        if !knownFromStart { joinedMidway() }
         readers[direction.rawValue] = .frames(decoder)
         drain(direction, position, into: &events)
+    }
+
+    /// The connection's start was not captured: windows are unknown and the HPACK tables hold
+    /// entries never seen.
+    private mutating func joinedMidway() {
+        knownFromStart = false
+        windows = windows.map { var w = $0; w.known = false; return w }
+        if !hpackUsed { hpack = [HPACKDecoder(startsMidConnection: true), HPACKDecoder(startsMidConnection: true)] }
     }
 
     private mutating func startFrames(_ direction: Direction, at offset: Int64, with buffer: [UInt8], from start: Int64,
@@ -183,8 +195,7 @@ struct HTTP2Connection: Sendable {
                 // preface to say how HTTP/2 was reached; anything else was joined mid-way.
                 if detection == nil, !(direction == .serverToClient && frame.streamOffset == 0 && !clientSideSeen) {
                     detect(.midStream, position, &events)
-                    knownFromStart = false
-                    windows = windows.map { var w = $0; w.known = false; return w }
+                    joinedMidway()
                 }
                 events.append(.frame(annotate(frame, direction, position)))
             case let .skipped(span, reason):
@@ -253,6 +264,12 @@ struct HTTP2Connection: Sendable {
                 } else {
                     let acked = pendingSettings[receiver].removeFirst()
                     record.annotations.append("acknowledges SETTINGS of packet \(acked.packet) after \(formatDuration(nanoseconds: position.time.nanoseconds(since: acked.time)))")
+                    // RFC 7541 §4.2, RFC 9113 §6.5.2: once acknowledged, the peer's
+                    // SETTINGS_HEADER_TABLE_SIZE bounds the table of what this side sends.
+                    if let size = acked.settings.last(where: { $0.parameter == .headerTableSize }) {
+                        hpack[sender].setMaxTableSize(Int(size.value))
+                        record.annotations.append("HPACK table for \(direction) now limited to \(size.value) bytes")
+                    }
                 }
             } else {
                 pendingSettings[sender].append((position.packet, position.time, settings))
@@ -323,8 +340,17 @@ struct HTTP2Connection: Sendable {
     }
 
     private mutating func finishBlock(_ record: inout FrameRecord, sender: Int) {
-        record.headerBlock = openBlocks[sender]
+        guard var block = openBlocks[sender] else { return }
         openBlocks[sender] = nil
+        hpackUsed = true
+        let decoded = hpack[sender].decode(block: block.bytes)
+        block.decoded = decoded
+        block.tablePartlyKnown = hpack[sender].isTablePartlyKnown
+        for problem in decoded.diagnostics {
+            record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity == .error ? .error : .warning,
+                                                problem.message + " (at header block byte \(problem.span.lowerBound))", packet: record.packet))
+        }
+        record.headerBlock = block
     }
 
     private static func describe(_ priority: PriorityInfo) -> String {

@@ -1,3 +1,4 @@
+import HPACK
 import Reassembly
 import WireCore
 
@@ -44,6 +45,10 @@ public struct HeaderBlockRecord: Sendable {
     public var bytes: [UInt8]
     /// Number of frames the block spanned.
     public var frames: Int
+    /// The HPACK decoding of the block (RFC 7541), with each field's representation.
+    public var decoded: HeaderBlock?
+    /// Whether the direction's dynamic table is only partly known (the capture began mid-connection).
+    public var tablePartlyKnown = false
 }
 
 public enum HTTP2Event: Sendable {

@@ -1,4 +1,5 @@
 import Analysis
+import HPACK
 import HTTP2
 import Packet
 import Reassembly
@@ -48,7 +49,18 @@ public struct HTTP2FrameView {
             lines += record.annotations.map { "        " + $0 }
             lines += record.violations.map { "        ! " + $0.message }
             if let block = record.headerBlock {
-                lines.append("        header block: \(block.bytes.count) bytes in \(block.frames) frame\(block.frames == 1 ? "" : "s")")
+                var summary = "        header block: \(block.bytes.count) bytes in \(block.frames) frame\(block.frames == 1 ? "" : "s")"
+                if block.tablePartlyKnown { summary += " (dynamic table only partly known: the capture began mid-connection)" }
+                lines.append(summary)
+                for update in block.decoded?.sizeUpdates ?? [] {
+                    lines.append("          dynamic table size update to \(update.maxSize)" + (update.evicted.isEmpty ? "" : ", evicted \(update.evicted.count)"))
+                }
+                for field in block.decoded?.fields ?? [] {
+                    lines.append("          \(field.nameString): \(field.valueString)   [\(HeaderFieldDescription.text(field))]")
+                }
+                if let undecoded = block.decoded?.undecoded {
+                    lines.append("          \(undecoded.span.count) bytes not decoded: \(undecoded.reason.rawValue)")
+                }
             }
             return lines
         }
@@ -72,6 +84,12 @@ public struct HTTP2FrameView {
         object.add("length", frame.header.length)
         object.add("offset", frame.streamOffset)
         object.add("annotations", record.annotations)
+        if let block = record.headerBlock, let decoded = block.decoded {
+            object.add("headers", raw: decoded.fields.map { JSONObject.array([JSONObject.quote($0.nameString), JSONObject.quote($0.valueString)]) })
+            object.add("representations", raw: decoded.fields.map { HeaderFieldDescription.json($0).text })
+            if !decoded.sizeUpdates.isEmpty { object.add("table_size_updates", raw: decoded.sizeUpdates.map { String($0.maxSize) }) }
+            object.add("table_partly_known", block.tablePartlyKnown)
+        }
         object.add("violations", raw: record.violations.map { violation in
             var item = JSONObject()
             item.add("code", violation.code)

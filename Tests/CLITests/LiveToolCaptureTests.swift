@@ -6,12 +6,13 @@ import Glibc
 
 /// Captures made by real tools during the test: tcpdump records loopback traffic that the test
 /// itself sends (a server and a client socket on 127.0.0.1), and grpcdump must find every byte.
+/// `-i any` (Linux cooked v2) is covered by captures/http-any-ns.pcap, recorded by tcpdump and
+/// checked against tshark: live, the kernel dropped packets from `any` captures under load.
 @Suite(.enabled(if: CommandRunner.which("tcpdump") != nil && getuid() == 0, "needs tcpdump and root"),
        .serialized, .timeLimit(.minutes(1)))
 struct LiveToolCaptureTests {
     @Test(arguments: [
         ("lo", [String](), "EN10MB"),
-        ("any", [String](), "LINUX_SLL2"),
         ("lo", ["--time-stamp-precision=nano"], "EN10MB"),
     ])
     func tcpdumpCaptureOfKnownTraffic(interface: String, extra: [String], linkType: String) throws {

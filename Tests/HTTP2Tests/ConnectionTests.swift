@@ -29,7 +29,7 @@ extension [HTTP2Event] {
             c.send(.client, F.preface + F.settings([(4, 1 << 20)])),
             c.send(.server, F.settings([(3, 100), (5, 16384)]) + F.settings(ack: true)),
             c.send(.client, F.settings(ack: true) + F.headers(stream: 1, block: [0x82, 0x86, 0x84], endStream: false) + F.data(stream: 1, [1, 2, 3], endStream: true) + extraClient),
-            c.send(.server, F.headers(stream: 1, block: [0x88]) + F.data(stream: 1, [UInt8](repeating: 9, count: 1000)) + F.headers(stream: 1, block: [0x40], endStream: true) + extraServer),
+            c.send(.server, F.headers(stream: 1, block: [0x88]) + F.data(stream: 1, [UInt8](repeating: 9, count: 1000)) + F.headers(stream: 1, block: [0x40, 0x01, 0x61, 0x01, 0x62], endStream: true) + extraServer),
         ]
     }
 
