@@ -10,6 +10,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Tests only: NIOHPACK's encoder is an independent oracle for our HPACK decoder.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // libpcap, for BPF filters (and live capture). Debian: libpcap-dev.
@@ -51,6 +54,11 @@ let package = Package(
         .testTarget(name: "ReassemblyTests", dependencies: ["Reassembly", "Analysis", "TestSupport"]),
         .testTarget(name: "ZlibTests", dependencies: ["Zlib"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK", "Zlib"], exclude: ["Fixtures"]),
+        .testTarget(name: "HPACKOracleTests", dependencies: [
+            "HPACK",
+            .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],

@@ -34,4 +34,32 @@ struct TsharkHTTP2OracleTests {
         #expect(theirs.count >= minimumFrames)
         #expect(mine == theirs)
     }
+
+    /// tshark's HPACK decoding as an oracle: per packet, the same header names and values in order.
+    @Test(arguments: [("h2c-nghttp.pcap", 18081, 40414), ("h2-curl-mixed.pcap", 18082, 47198)])
+    func headersMatchTshark(name: String, port: Int, clientPort: Int) throws {
+        let path = "captures/" + name
+        let tshark = try CommandRunner.run(CommandRunner.which("tshark")!, [
+            "-r", path, "-d", "tcp.port==\(port),http2", "-Y", "http2.header && tcp.port == \(clientPort)",
+            "-T", "fields", "-E", "aggregator=|", "-e", "frame.number", "-e", "http2.header.name", "-e", "http2.header.value",
+        ])
+        try #require(tshark.status == 0, "\(tshark.stderr)")
+        var theirs: [String: [String]] = [:]
+        for line in tshark.stdout.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let names = fields[1].split(separator: "|", omittingEmptySubsequences: false)
+            let values = fields[2].split(separator: "|", omittingEmptySubsequences: false)
+            theirs[String(fields[0]), default: []] += zip(names, values).map { "\($0): \($1)" }
+        }
+        let ours = try CommandRunner.grpcdump(["-r", path, "--layer", "http2", "--json", "tcp", "port", "\(clientPort)"])
+        var mine: [String: [String]] = [:]
+        for line in ours.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            guard let headers = object["headers"] as? [[String]] else { continue }
+            mine["\(object["packet"]!)", default: []] += headers.map { "\($0[0]): \($0[1])" }
+        }
+        #expect(!theirs.isEmpty)
+        #expect(mine == theirs)
+    }
 }
