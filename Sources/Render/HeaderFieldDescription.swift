@@ -38,7 +38,7 @@ enum HeaderFieldDescription {
 
     static func json(_ field: DecodedField) -> JSONObject {
         var object = JSONObject()
-        object.add("representation", field.representation.rawValue)
+        object.add("representation", representation(field).replacingSpaces())
         switch field.nameSource {
         case let .staticTable(index): object.add("name_source", "static"); object.add("index", index)
         case let .dynamicTable(index): object.add("name_source", "dynamic"); object.add("index", index)
@@ -52,4 +52,9 @@ enum HeaderFieldDescription {
         if !field.evicted.isEmpty { object.add("evicted", field.evicted.count) }
         return object
     }
+}
+
+extension String {
+    /// `literal with incremental indexing` → `literal_with_incremental_indexing`, for JSON values.
+    func replacingSpaces() -> String { String(map { $0 == " " ? "_" : $0 }) }
 }
