@@ -88,6 +88,21 @@ extension [HTTP2Event] {
         #expect(settings.annotations.contains("initial stream window 65535 → 500, 2 open streams adjusted by -65035; negative now: streams 1"))
     }
 
+    /// RFC 9113 §6.9.1: a window must not exceed 2^31-1.
+    @Test func windowOverflowIsAViolation() throws {
+        var c = TCPConversation()
+        let packets = c.handshake() + [
+            c.send(.client, F.preface + F.settings() + F.headers(stream: 1, block: [0x82])),
+            c.send(.server, F.settings(ack: true) + F.windowUpdate(increment: 0x7FFF_0000) + F.windowUpdate(increment: 1) + F.windowUpdate(stream: 1, increment: 0x7FFF_FFFF)),
+        ]
+        let events = http2Events(packets)
+        // Up to exactly 2^31-1 is allowed; one more is not.
+        #expect(events.record(.windowUpdate, 0)?.violations.isEmpty == true)
+        #expect(events.record(.windowUpdate, 0)?.annotations == ["connection window 65535 → 2147483647 (+2147418112)"])
+        #expect(events.record(.windowUpdate, 1)?.violations.map(\.code) == ["http2.flow-control.overflow"])
+        #expect(events.record(.windowUpdate, 2)?.violations.map(\.code) == ["http2.flow-control.overflow"])
+    }
+
     @Test func pingRoundTrip() throws {
         var c = TCPConversation()
         let packets = c.handshake() + [c.send(.client, F.preface + F.settings() + F.ping(42)), c.send(.server, F.settings() + F.ping(42, ack: true) + F.ping(43, ack: true))]
