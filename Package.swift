@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Zlib", dependencies: ["CZlib"]),
         // HPACK (RFC 7541): a decoder that reports every representation and survives unknown dynamic entries.
-        .target(name: "HPACK"),
+        .target(name: "HPACK", dependencies: ["WireCore"]),
 
         // Shared vocabulary of the decoding core: byte spans, diagnostics, timestamps.
         .target(name: "WireCore"),

@@ -1,3 +1,5 @@
+import WireCore
+
 /// A problem found while decoding a header block, kept as data beside what was decoded.
 ///
 /// `span` is absolute: offsets count from the `baseOffset` given to `HPACKDecoder.decode`, so a
@@ -61,32 +63,11 @@ public struct HPACKDiagnostic: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public enum Severity: String, Sendable, Hashable, Comparable {
-        case note, warning, error
+    /// The project-wide severity (note, warning, error).
+    public typealias Severity = Diagnostic.Severity
 
-        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-        private var rank: Int {
-            switch self {
-            case .note: return 0
-            case .warning: return 1
-            case .error: return 2
-            }
-        }
-    }
-
-    /// A length requirement that could not be met (truncation).
-    public struct LengthProblem: Sendable, Hashable {
-        public var required: Int
-        public var available: Int
-        /// Where the required length came from, e.g. "string length prefix".
-        public var source: String
-
-        public init(required: Int, available: Int, source: String) {
-            self.required = required
-            self.available = available
-            self.source = source
-        }
-    }
+    /// A length requirement that could not be met (truncation): the project-wide type.
+    public typealias LengthProblem = Diagnostic.LengthProblem
 
     public var code: Code
     public var severity: Severity

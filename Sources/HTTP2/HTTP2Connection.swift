@@ -347,7 +347,7 @@ struct HTTP2Connection: Sendable {
         block.decoded = decoded
         block.tablePartlyKnown = hpack[sender].isTablePartlyKnown
         for problem in decoded.diagnostics {
-            record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity == .error ? .error : .warning,
+            record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity,
                                                 problem.message + " (at header block byte \(problem.span.lowerBound))", packet: record.packet))
         }
         record.headerBlock = block
