@@ -34,12 +34,14 @@ let package = Package(
         .target(name: "Reassembly", dependencies: ["WireCore", "Packet"]),
         // HTTP/2 framing (RFC 9113), flow control and stream state.
         .target(name: "HTTP2", dependencies: ["WireCore", "Reassembly", "HPACK"]),
+        // gRPC calls (gRPC doc PROTOCOL-HTTP2.md): metadata, message de-framing, status.
+        .target(name: "GRPC", dependencies: ["WireCore", "Reassembly", "HTTP2", "HPACK", "Zlib"]),
         // libpcap wrapper: BPF filters applied to packets read by our own reader.
         .target(name: "LibPcap", dependencies: ["CPcap", "Capture"]),
         // The synchronous pipeline: capture records in, layer events out.
-        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2"]),
+        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2", "GRPC"]),
         // Rendering of events and summaries as text.
-        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "Analysis"]),
+        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "GRPC", "Analysis"]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
             "Analysis", "Render", "Capture", "LibPcap",
@@ -60,6 +62,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
+        .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Capture
+import GRPC
 import HTTP2
 import Packet
 import Reassembly
@@ -10,6 +11,8 @@ public enum AnalysisEvent: Sendable {
     case diagnostic(Diagnostic)
     case tcp(ReassemblyEvent)
     case http2(HTTP2Event)
+    /// A gRPC call that completed (or was cut off by the end of its connection).
+    case call(GRPCCall)
 }
 
 /// The synchronous pipeline: capture records in, events out (`ingest(record) -> [Event]`,
@@ -21,6 +24,9 @@ public struct Analyzer: Sendable {
         public var defragmenter = IPDefragmenter()
         /// Decode HTTP/2 on top of TCP (off for `--layer tcp`).
         public var decodeHTTP2 = true
+        /// Assemble gRPC calls on top of HTTP/2 (off for `--layer tcp` and `--layer http2`).
+        public var assembleCalls = true
+        public var calls = CallAssembler.Configuration()
         public init() {}
     }
 
@@ -28,6 +34,7 @@ public struct Analyzer: Sendable {
     private var decoder: PacketDecoder
     private var reassembler: TCPReassembler
     public private(set) var http2: HTTP2Analyzer?
+    public private(set) var calls: CallAssembler?
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -37,6 +44,7 @@ public struct Analyzer: Sendable {
         decoder = PacketDecoder(defragmenter: configuration.defragmenter)
         reassembler = TCPReassembler(configuration: configuration.reassembly)
         http2 = configuration.decodeHTTP2 ? HTTP2Analyzer() : nil
+        calls = configuration.decodeHTTP2 && configuration.assembleCalls ? CallAssembler(configuration: configuration.calls) : nil
     }
 
     /// Connections currently open (for memory accounting and progress).
@@ -103,7 +111,13 @@ public struct Analyzer: Sendable {
             events.append(.tcp(event))
             guard http2 != nil else { continue }
             http2!.process(event, into: &http2Events)
-            for http2Event in http2Events { events.append(.http2(http2Event)) }
+            for http2Event in http2Events {
+                events.append(.http2(http2Event))
+                guard calls != nil else { continue }
+                var completed: [GRPCCall] = []
+                calls!.process(http2Event, into: &completed)
+                for call in completed { events.append(.call(call)) }
+            }
             http2Events.removeAll(keepingCapacity: true)
         }
     }

@@ -54,6 +54,8 @@ public struct SettingsParameter: RawRepresentable, Sendable, Hashable, CustomStr
         case 6: "MAX_HEADER_LIST_SIZE"
         case 8: "ENABLE_CONNECT_PROTOCOL"
         case 9: "NO_RFC7540_PRIORITIES"
+        // gRPC core's extension: the peer accepts -bin metadata as raw bytes after a 0x00 byte.
+        case 0xFE03: "GRPC_ALLOW_TRUE_BINARY_METADATA"
         default: nil
         }
     }

@@ -22,7 +22,7 @@ public struct HTTP2Analyzer: Sendable {
         let start = events.count
         switch event {
         case let .opened(info):
-            connections[info.id] = HTTP2Connection(id: info.id)
+            connections[info.id] = HTTP2Connection(id: info.id, handshakeSeen: !info.clientEvidence.isInferred)
         case let .data(data):
             connections[data.position.connection]?.receive(data, into: &events)
         case let .gap(gap):
@@ -31,6 +31,7 @@ public struct HTTP2Analyzer: Sendable {
             if var connection = connections.removeValue(forKey: summary.info.id) {
                 let position = StreamPosition(connection: summary.info.id, direction: .clientToServer, packet: summary.lastPacket, time: summary.end)
                 connection.finish(position, into: &events)
+                if connection.isHTTP2 { events.append(.closed(summary.info.id, packet: summary.lastPacket, time: summary.end)) }
                 if !connection.isHTTP2, connection.other == nil, summary.clientToServer.bytes + summary.serverToClient.bytes == 0 {
                     statistics.emptyConnections += 1
                 }

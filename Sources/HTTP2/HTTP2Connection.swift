@@ -23,14 +23,20 @@ struct HTTP2Connection: Sendable {
     private var openBlocks: [HeaderBlockRecord?] = [nil, nil]
     /// HPACK decoding context per sending direction (RFC 7541 §2.2: one per direction).
     private var hpack = [HPACKDecoder(), HPACKDecoder()]
-    private var hpackUsed = false
+    /// Per direction: whether its decoder has decoded a block (then it keeps its state).
+    private var hpackUsed = [false, false]
     private var knownFromStart = true
     private var upgradePending = false
     /// Whether any client bytes were seen (a server's frames may come first).
     private var clientSideSeen = false
+    /// Whether the server's bytes were seen from the start of its stream.
+    private var serverFromStart = false
 
-    init(id: ConnectionID) {
+    /// `handshakeSeen`: the TCP handshake was captured, so stream offset 0 is the real start of
+    /// each direction; otherwise the connection was joined mid-way.
+    init(id: ConnectionID, handshakeSeen: Bool) {
         self.id = id
+        if !handshakeSeen { joinedMidway() }
     }
 
     var isHTTP2: Bool { detection != nil }
@@ -149,6 +155,7 @@ struct HTTP2Connection: Sendable {
         // prior-knowledge connection, or a connection joined mid-way).
         var decoder = FrameDecoder(searching: true, startOffset: start)
         decoder.append(bytes, at: start)
+        if direction == .serverToClient, start == 0 { serverFromStart = true }
         if detection == nil, start != 0 || direction == .clientToServer { knownFromStart = false }
         if !knownFromStart { joinedMidway() }
         readers[direction.rawValue] = .frames(decoder)
@@ -160,7 +167,7 @@ struct HTTP2Connection: Sendable {
     private mutating func joinedMidway() {
         knownFromStart = false
         windows = windows.map { var w = $0; w.known = false; return w }
-        if !hpackUsed { hpack = [HPACKDecoder(startsMidConnection: true), HPACKDecoder(startsMidConnection: true)] }
+        for side in 0..<2 where !hpackUsed[side] { hpack[side] = HPACKDecoder(startsMidConnection: true) }
     }
 
     private mutating func startFrames(_ direction: Direction, at offset: Int64, with buffer: [UInt8], from start: Int64,
@@ -193,7 +200,7 @@ struct HTTP2Connection: Sendable {
             case let .frame(frame):
                 // A server's frames from the very start of its stream wait for the client's
                 // preface to say how HTTP/2 was reached; anything else was joined mid-way.
-                if detection == nil, !(direction == .serverToClient && frame.streamOffset == 0 && !clientSideSeen) {
+                if detection == nil, !(direction == .serverToClient && serverFromStart && knownFromStart && !clientSideSeen) {
                     detect(.midStream, position, &events)
                     joinedMidway()
                 }
@@ -342,7 +349,7 @@ struct HTTP2Connection: Sendable {
     private mutating func finishBlock(_ record: inout FrameRecord, sender: Int) {
         guard var block = openBlocks[sender] else { return }
         openBlocks[sender] = nil
-        hpackUsed = true
+        hpackUsed[sender] = true
         let decoded = hpack[sender].decode(block: block.bytes)
         block.decoded = decoded
         block.tablePartlyKnown = hpack[sender].isTablePartlyKnown

@@ -60,4 +60,6 @@ public enum HTTP2Event: Sendable {
     case skipped(ConnectionID, Direction, ByteSpan, reason: String, packet: Int)
     /// A connection that is not (or not visibly) HTTP/2; reported once.
     case other(ConnectionID, OtherProtocol, packet: Int)
+    /// The TCP connection under an HTTP/2 connection ended (or the capture did).
+    case closed(ConnectionID, packet: Int, time: Timestamp)
 }

@@ -18,6 +18,9 @@ struct StreamTable: Sendable {
     private var highestServerStream: UInt32 = 0
     /// Streams closed so far (kept as a count; their ids are below the highest ids).
     private(set) var closedCount = 0
+    /// Recently reset streams: frames the peer sent before it saw the RST_STREAM may still arrive
+    /// (RFC 9113 §5.4.2), which is a race, not a violation. Bounded.
+    private var resetStreams: Set<UInt32> = []
 
     func state(of stream: UInt32) -> StreamState {
         if let state = states[stream] { return state }
@@ -47,6 +50,8 @@ struct StreamTable: Sendable {
         case (.data, .idle), (.continuation, .idle):
             if knownFromStart { violation = "\(type) on idle stream \(stream) (PROTOCOL_ERROR, RFC 9113 §5.1)" }
             after = .open
+        case (_, .closed) where (type == .data || type == .headers) && resetStreams.contains(stream):
+            break  // arrived after RST_STREAM crossed it: RFC 9113 §5.4.2 tells the receiver to ignore it
         case (_, .closed) where type == .data || type == .headers:
             violation = "\(type) on closed stream \(stream) (STREAM_CLOSED, RFC 9113 §5.1)"
         case (.data, .halfClosedClient) where fromClient, (.headers, .halfClosedClient) where fromClient:
@@ -58,6 +63,8 @@ struct StreamTable: Sendable {
             after = .closed
         case (.rstStream, _):
             after = .closed
+            if resetStreams.count >= 4096 { resetStreams.removeAll() }
+            resetStreams.insert(stream)
         default:
             break
         }

@@ -22,7 +22,7 @@ public struct HTTP2FrameView {
         case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
             endpoints[info.id] = (info.client, info.server)
             return []
-        case .tcp, .diagnostic:
+        case .tcp, .diagnostic, .call:
             return []
         case let .http2(event):
             return json ? jsonLines(event) : textLines(event)
@@ -38,6 +38,8 @@ public struct HTTP2FrameView {
             return ["\(pad(packet)) \(time.timeOfDay()) \(connection) c→s  client connection preface"]
         case let .skipped(connection, direction, span, reason, packet):
             return ["\(pad(packet)) \(connection) \(arrow(direction))  skipped \(span.count) bytes at stream offset \(span.start): \(reason)"]
+        case .closed:
+            return []
         case let .other(connection, kind, _):
             let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
             return ["\(connection)\(ends): \(kind.rawValue), not decoded"]

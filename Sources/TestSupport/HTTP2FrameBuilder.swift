@@ -47,3 +47,34 @@ public enum HTTP2FrameBuilder {
         frame(type: 0x7, payload: PacketBuilder.be32(lastStream) + PacketBuilder.be32(code) + Array(debug.utf8))
     }
 }
+
+/// Header blocks for tests: every field as an RFC 7541 §6.2.2 literal without indexing with a
+/// literal name and no Huffman coding, so each byte is easy to follow.
+public enum LiteralHeaderBlock {
+    public static func encode(_ fields: [(String, String)]) -> [UInt8] {
+        fields.flatMap { [0x00] + string($0.0) + string($0.1) }
+    }
+
+    /// RFC 7541 §5.2: H=0, length as a 7-bit-prefix integer (§5.1), then the octets.
+    static func string(_ text: String) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        return integer(bytes.count, prefixBits: 7) + bytes
+    }
+
+    static func integer(_ value: Int, prefixBits: Int) -> [UInt8] {
+        let limit = (1 << prefixBits) - 1
+        guard value >= limit else { return [UInt8(value)] }
+        var out = [UInt8(limit)]
+        var rest = value - limit
+        while rest >= 128 {
+            out.append(UInt8(rest % 128 + 128))
+            rest /= 128
+        }
+        return out + [UInt8(rest)]
+    }
+}
+
+/// gRPC's Length-Prefixed-Message (gRPC doc "PROTOCOL-HTTP2.md").
+public func grpcMessage(_ payload: [UInt8], compressed: Bool = false) -> [UInt8] {
+    [compressed ? 1 : 0] + PacketBuilder.be32(UInt32(payload.count)) + payload
+}

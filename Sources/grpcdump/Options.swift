@@ -20,15 +20,19 @@ struct InputOptions: ParsableArguments {
 enum LayerName: String, ExpressibleByArgument, CaseIterable {
     case tcp
     case http2
+    case grpc
 }
 
 /// How results are shown.
 struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The layer to show: \(LayerName.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "layer"))
-    var layer: LayerName = .tcp
+    var layer: LayerName = .grpc
 
     @Flag(name: .short, help: "More detail; repeat for even more.")
     var verbose: Int
+
+    @Flag(name: .customShort("x"), help: "Hex dump of every gRPC message.")
+    var hex = false
 
     @Flag(help: "JSON lines on standard output, one object per item (frame, connection …); see docs/.")
     var json = false

@@ -14,6 +14,7 @@ struct ReadCommand {
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
         configuration.decodeHTTP2 = output.layer != .tcp
+        configuration.assembleCalls = output.layer == .grpc
         var session = CaptureSession(configuration: configuration)
         if !input.filter.isEmpty {
             let filter: BPFFilter
@@ -34,7 +35,7 @@ struct ReadCommand {
         }
         defer { file.close() }
 
-        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json)
+        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?
@@ -63,13 +64,17 @@ struct LayerView {
     let layer: LayerName
     private var table: TCPConnectionTable
     private var frames: HTTP2FrameView
+    private var calls: CallView
+    private let verbose: Int
     private(set) var connections = 0
     private var printedHeader = false
 
-    init(layer: LayerName, verbose: Int, json: Bool) {
+    init(layer: LayerName, verbose: Int, json: Bool, hex: Bool) {
         self.layer = layer
+        self.verbose = verbose
         table = TCPConnectionTable(verbose: verbose > 0)
         frames = HTTP2FrameView(json: json)
+        calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
 
     mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
@@ -83,6 +88,11 @@ struct LayerView {
             switch layer {
             case .tcp: renderTCP(event, &out)
             case .http2: for line in frames.render(event) { out.line(line) }
+            case .grpc:
+                // -vv: the frame view interleaved with the calls.
+                let frameLines = frames.render(event)
+                if verbose >= 2, !calls.json { for line in frameLines { out.line(line) } }
+                for line in calls.render(event) { out.line(line) }
             }
         }
     }

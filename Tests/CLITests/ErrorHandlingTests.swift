@@ -55,10 +55,10 @@ import WireCore
 
     @Test func filterSelectsPackets() throws {
         let file = try CommandRunner.temporaryFile("ok2.pcap", Self.conversationCapture())
-        let matching = try CommandRunner.grpcdump(["-r", file.path, "tcp", "port", "50051"])
+        let matching = try CommandRunner.grpcdump(["-r", file.path, "--layer", "tcp", "tcp", "port", "50051"])
         #expect(matching.status == 0)
         #expect(matching.stdout.contains("10.0.0.1:40000"))
-        let none = try CommandRunner.grpcdump(["-r", file.path, "udp"])
+        let none = try CommandRunner.grpcdump(["-r", file.path, "--layer", "tcp", "udp"])
         #expect(none.status == 0)
         #expect(none.stdout.isEmpty)
         #expect(none.stderr.contains("9 packets (pcap (microsecond, little-endian), EN10MB): 0 TCP in 0 connections, 9 filtered out"))
@@ -67,14 +67,14 @@ import WireCore
     @Test func truncatedFileShowsWhatWasReadAndSaysWhatWasLost() throws {
         let whole = Self.conversationCapture()
         let file = try CommandRunner.temporaryFile("cut.pcap", Array(whole.dropLast(30)))
-        let result = try CommandRunner.grpcdump(["-r", file.path])
+        let result = try CommandRunner.grpcdump(["-r", file.path, "--layer", "tcp"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("file ends inside record 9"))
         #expect(result.stdout.contains("10.0.0.1:40000"))
     }
 
     @Test func standardInput() throws {
-        let result = try CommandRunner.grpcdump(["-r", "-"], stdin: Data(Self.conversationCapture()))
+        let result = try CommandRunner.grpcdump(["-r", "-", "--layer", "tcp"], stdin: Data(Self.conversationCapture()))
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 2)

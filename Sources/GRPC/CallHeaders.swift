@@ -1,0 +1,72 @@
+/// What the request headers say about a call (gRPC doc "PROTOCOL-HTTP2.md", Requests).
+enum RequestHeaders {
+    static func apply(_ headers: [(name: String, value: String)], to call: inout GRPCCall) {
+        for (name, value) in headers {
+            switch name {
+            case ":path": call.path = value
+            case ":authority": call.authority = value
+            case "content-type":
+                call.contentType = value
+                call.callProtocol = callProtocol(contentType: value)
+            case "grpc-timeout":
+                if let timeout = GRPCTimeout.parse(value) {
+                    call.timeoutNanoseconds = timeout
+                } else {
+                    call.warnings.append("grpc-timeout \"\(value)\" is not a valid timeout")
+                }
+            case "grpc-encoding": call.requestEncoding = value
+            case "grpc-accept-encoding": call.acceptEncoding = value
+            case "user-agent": call.userAgent = value
+            default: break
+            }
+        }
+    }
+
+    /// application/grpc, application/grpc+proto, application/grpc+json …; gRPC-Web's own types.
+    static func callProtocol(contentType: String) -> CallProtocol {
+        let type = contentType.lowercased().split(separator: ";").first.map(String.init) ?? ""
+        if type.hasPrefix("application/grpc-web-text") { return .grpcWebText }
+        if type.hasPrefix("application/grpc-web") { return .grpcWeb }
+        if type == "application/grpc" || type.hasPrefix("application/grpc+") { return .grpc }
+        return .http2
+    }
+}
+
+/// What the response headers say (gRPC doc "PROTOCOL-HTTP2.md", Responses).
+enum ResponseHeaders {
+    static func apply(_ headers: [(name: String, value: String)], to call: inout GRPCCall) {
+        for (name, value) in headers {
+            switch name {
+            case ":status": call.httpStatus = Int(value)
+            case "grpc-encoding": call.responseEncoding = value
+            case "content-type" where call.callProtocol == .http2:
+                call.callProtocol = RequestHeaders.callProtocol(contentType: value)
+            default: break
+            }
+        }
+    }
+}
+
+/// grpc-status, grpc-message and grpc-status-details-bin from the trailers.
+enum TrailerStatus {
+    static func parse(_ trailers: [(name: String, value: String)], warnings: inout [String]) -> GRPCStatus? {
+        guard let statusText = trailers.last(where: { $0.name == "grpc-status" })?.value else { return nil }
+        guard let number = Int(statusText) else {
+            warnings.append("grpc-status \"\(statusText)\" is not a number")
+            return GRPCStatus(code: .unknown, message: nil, details: nil, source: .trailers)
+        }
+        var status = GRPCStatus(code: StatusCode(rawValue: number), message: nil, details: nil, source: .trailers)
+        if let message = trailers.last(where: { $0.name == "grpc-message" })?.value {
+            let decoded = PercentDecoding.decode(message)
+            status.message = decoded.text
+            if decoded.hadInvalidSequence { warnings.append("grpc-message has an invalid percent-encoding; shown as sent") }
+        }
+        if let details = trailers.last(where: { $0.name == "grpc-status-details-bin" })?.value {
+            switch Base64.decode(details) {
+            case let .success(bytes): status.details = bytes
+            case let .failure(error): warnings.append("grpc-status-details-bin is not valid base64 at character \(error.offset)")
+            }
+        }
+        return status
+    }
+}

@@ -1,0 +1,92 @@
+import HPACK
+import HTTP2
+import Reassembly
+import WireCore
+
+/// What kind of exchange a stream carries, from its content-type (gRPC doc "PROTOCOL-HTTP2.md"
+/// and "PROTOCOL-WEB.md").
+public enum CallProtocol: String, Sendable, Hashable {
+    case grpc
+    case grpcWeb = "grpc-web"
+    case grpcWebText = "grpc-web-text"
+    /// An HTTP/2 exchange that is not gRPC.
+    case http2
+}
+
+/// One gRPC call: an HTTP/2 stream's request and response, decoded.
+public struct GRPCCall: Sendable {
+    public var connection: ConnectionID
+    public var streamID: UInt32
+    public var callProtocol: CallProtocol = .http2
+    /// `/package.Service/Method`.
+    public var path: String?
+    public var authority: String?
+    public var contentType: String?
+    public var timeoutNanoseconds: Int64?
+    /// grpc-encoding of each direction.
+    public var requestEncoding: String?
+    public var responseEncoding: String?
+    public var acceptEncoding: String?
+    public var userAgent: String?
+    public var requestHeaders: [(name: String, value: String)] = []
+    public var responseHeaders: [(name: String, value: String)] = []
+    public var trailers: [(name: String, value: String)] = []
+    /// The server answered with a single HEADERS frame carrying END_STREAM (gRPC Trailers-Only).
+    public var trailersOnly = false
+    public var httpStatus: Int?
+    /// Body bytes of a stream that is not gRPC, per direction (`Direction.rawValue`).
+    public var bodyBytes = [0, 0]
+    public var requests: [GRPCMessage] = []
+    public var responses: [GRPCMessage] = []
+    public var status: GRPCStatus?
+    /// RST_STREAM error code, when the stream was reset.
+    public var resetCode: ErrorCode?
+    /// Whether the client (rather than the server) sent the RST_STREAM.
+    public var resetByClient = false
+    public var start: Timestamp
+    public var firstPacket: Int
+    public var firstResponseTime: Timestamp?
+    public var end: Timestamp
+    public var lastPacket: Int
+    /// The capture ended (or the connection did) before the call finished.
+    public var incomplete = false
+    public var warnings: [String] = []
+
+    init(connection: ConnectionID, streamID: UInt32, start: Timestamp, packet: Int) {
+        self.connection = connection
+        self.streamID = streamID
+        self.start = start
+        self.end = start
+        self.firstPacket = packet
+        self.lastPacket = packet
+    }
+
+    /// `package.Service` and `Method` from the path.
+    public var serviceAndMethod: (service: String, method: String)? {
+        guard let path, path.hasPrefix("/") else { return nil }
+        let parts = path.dropFirst().split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        return (String(parts[0]), String(parts[1]))
+    }
+
+    /// From the first request header to the end of the call.
+    public var latencyNanoseconds: Int64 { end.nanoseconds(since: start) }
+}
+
+/// A call's outcome: the gRPC status, from trailers, or derived (HTTP status, RST_STREAM).
+public struct GRPCStatus: Sendable, Hashable {
+    public enum Source: String, Sendable, Hashable {
+        case trailers
+        /// No grpc-status: derived from the HTTP status (gRPC doc "http-grpc-status-mapping.md").
+        case httpStatus = "http status"
+        /// The stream was reset (RST_STREAM CANCEL is CANCELLED).
+        case reset = "rst_stream"
+    }
+
+    public var code: StatusCode
+    /// grpc-message, percent-decoded.
+    public var message: String?
+    /// grpc-status-details-bin, base64-decoded (a serialized google.rpc.Status).
+    public var details: [UInt8]?
+    public var source: Source
+}

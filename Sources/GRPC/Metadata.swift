@@ -1,0 +1,17 @@
+import HPACK
+
+/// Header fields as the gRPC layer sees them: names and values as text, with `-bin` values in
+/// their canonical base64 form (gRPC doc "PROTOCOL-HTTP2.md": Binary-Header values are base64).
+enum Metadata {
+    /// gRPC core's "true binary" metadata: once both peers advertise SETTINGS 0xFE03
+    /// (GRPC_ALLOW_TRUE_BINARY_METADATA), a `-bin` value may be sent raw, marked by a leading 0x00
+    /// byte. Such values are re-encoded as base64 here, so everything above sees one form.
+    static func headers(_ fields: [DecodedField]) -> [(name: String, value: String)] {
+        fields.map { field in
+            if field.nameString.hasSuffix("-bin"), let raw = field.value, raw.first == 0 {
+                return (field.nameString, Base64.encode(Array(raw.dropFirst())))
+            }
+            return (field.nameString, field.valueString)
+        }
+    }
+}

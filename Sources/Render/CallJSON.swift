@@ -1,0 +1,64 @@
+import GRPC
+import Packet
+
+/// One JSON object per call (docs/grpc-calls.md).
+enum CallJSON {
+    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?) -> JSONObject {
+        var object = JSONObject()
+        if let endpoints {
+            object.add("client", endpoints.client.description)
+            object.add("server", endpoints.server.description)
+        }
+        object.add("connection", call.connection.rawValue)
+        object.add("stream_id", Int(call.streamID))
+        object.add("protocol", call.callProtocol.rawValue)
+        if let path = call.path { object.add("method", path) }
+        if let authority = call.authority { object.add("authority", authority) }
+        object.add("start", call.start.rfc3339(fractionDigits: 9))
+        object.add("end", call.end.rfc3339(fractionDigits: 9))
+        object.add("latency_ns", call.latencyNanoseconds)
+        if let timeout = call.timeoutNanoseconds { object.add("timeout_ns", timeout) }
+        object.add("request_headers", headers(call.requestHeaders))
+        object.add("response_headers", headers(call.trailersOnly ? [] : call.responseHeaders))
+        object.add("trailers", headers(call.trailers))
+        object.add("trailers_only", call.trailersOnly)
+        object.add("requests", raw: call.requests.map { message($0).text })
+        object.add("responses", raw: call.responses.map { message($0).text })
+        if let status = call.status {
+            var item = JSONObject()
+            item.add("code", status.code.rawValue)
+            item.add("name", status.code.description)
+            if let text = status.message { item.add("message", text) }
+            if let details = status.details { item.add("details_base64", Base64.encode(details)) }
+            item.add("source", status.source.rawValue)
+            object.add("status", item)
+        }
+        object.add("incomplete", call.incomplete)
+        object.add("warnings", call.warnings)
+        return object
+    }
+
+    /// Header lists as objects of string arrays, names in first-seen order.
+    static func headers(_ list: [(name: String, value: String)]) -> JSONObject {
+        var order: [String] = []
+        var values: [String: [String]] = [:]
+        for (name, value) in list {
+            if values[name] == nil { order.append(name) }
+            values[name, default: []].append(value)
+        }
+        var object = JSONObject()
+        for name in order { object.add(name, values[name]!) }
+        return object
+    }
+
+    static func message(_ message: GRPCMessage) -> JSONObject {
+        var object = JSONObject()
+        object.add("length", message.declaredLength)
+        object.add("compressed", message.compressed)
+        object.add("packet", message.packet)
+        object.add("offset", message.streamOffset)
+        if let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
+        if let problem = message.problem { object.add("problem", problem) }
+        return object
+    }
+}

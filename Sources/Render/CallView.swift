@@ -1,0 +1,104 @@
+import Analysis
+import GRPC
+import Packet
+import Reassembly
+import WireCore
+
+/// The call view (`grpcdump -r FILE`): one line per call as it completes, like tshark's summary;
+/// `-v` adds headers, trailers, status and messages; `-x` a hex dump of every message; `--json`
+/// one object per call (docs/grpc-calls.md).
+public struct CallView {
+    public var verbosity: Int
+    public var hex: Bool
+    public var json: Bool
+    private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
+
+    public init(verbosity: Int, hex: Bool, json: Bool) {
+        self.verbosity = verbosity
+        self.hex = hex
+        self.json = json
+    }
+
+    public func endpoints(of connection: ConnectionID) -> (client: Endpoint, server: Endpoint)? { endpoints[connection] }
+
+    /// Lines for standard output for one event.
+    public mutating func render(_ event: AnalysisEvent) -> [String] {
+        switch event {
+        case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
+            endpoints[info.id] = (info.client, info.server)
+            return []
+        case let .call(call):
+            return json ? [CallJSON.object(call, endpoints: endpoints[call.connection]).text] : text(call)
+        default:
+            return []
+        }
+    }
+
+    func text(_ call: GRPCCall) -> [String] {
+        var lines = [summary(call)]
+        guard verbosity > 0 || hex else { return lines }
+        if verbosity > 0 {
+            lines += section("request headers", call.requestHeaders)
+            lines += section("response headers", call.trailersOnly ? [] : call.responseHeaders)
+            lines += section(call.trailersOnly ? "trailers (trailers-only response)" : "trailers", call.trailers)
+            if let status = call.status {
+                var text = "  status: \(status.code.rawValue) \(status.code)"
+                if let message = status.message { text += " \"\(message)\"" }
+                if status.source != .trailers { text += " (from \(status.source.rawValue))" }
+                lines.append(text)
+                if let details = status.details { lines.append("  status details: \(details.count) bytes (google.rpc.Status)") }
+            }
+            if let timeout = call.timeoutNanoseconds { lines.append("  timeout: \(formatDuration(nanoseconds: timeout))") }
+            lines += call.warnings.map { "  ! " + $0 }
+        }
+        for (direction, messages) in [("request", call.requests), ("response", call.responses)] {
+            for (index, message) in messages.enumerated() {
+                var text = "  \(direction) #\(index + 1): \(message.declaredLength) bytes"
+                if message.compressed { text += " compressed" + (message.bytes.map { ", \($0.count) decompressed" } ?? "") }
+                text += " (packet \(message.packet), stream offset \(message.streamOffset))"
+                lines.append(text)
+                if let problem = message.problem { lines.append("    ! " + problem) }
+                if hex || verbosity > 0 { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
+            }
+        }
+        return lines
+    }
+
+    /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method OK 1.23ms 1→1`
+    func summary(_ call: GRPCCall) -> String {
+        var line = call.start.timeOfDay() + " "
+        if let ends = endpoints[call.connection] { line += "\(ends.client) → \(ends.server) " }
+        line += call.path ?? "stream \(call.streamID)"
+        if call.callProtocol != .grpc { line += " [\(call.callProtocol.rawValue)]" }
+        if let status = call.status {
+            line += " " + status.code.description
+            if status.source != .trailers { line += "(\(status.source.rawValue))" }
+        } else if call.incomplete {
+            line += " INCOMPLETE"
+        } else if let http = call.httpStatus {
+            line += " HTTP \(http)"
+        }
+        line += " " + formatDuration(nanoseconds: call.latencyNanoseconds)
+        if call.callProtocol == .http2 {
+            line += " \(call.bodyBytes[0])→\(call.bodyBytes[1]) bytes"
+        } else {
+            line += " \(call.requests.count)→\(call.responses.count)"
+        }
+        if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
+        return line
+    }
+
+    private func section(_ title: String, _ headers: [(name: String, value: String)]) -> [String] {
+        guard !headers.isEmpty else { return [] }
+        return ["  \(title):"] + headers.map { "    \($0.name): \($0.value)" + Self.binaryNote($0.name, $0.value) }
+    }
+
+    /// `-bin` metadata is base64 on the wire (gRPC doc "PROTOCOL-HTTP2.md"); shown decoded as hex.
+    static func binaryNote(_ name: String, _ value: String) -> String {
+        guard name.hasSuffix("-bin") else { return "" }
+        switch Base64.decode(value) {
+        case let .success(bytes): return "  (\(bytes.count) bytes: \(bytes.prefix(32).map(HexDump.hex).joined())\(bytes.count > 32 ? "…" : ""))"
+        case let .failure(error): return "  (! not valid base64 at character \(error.offset))"
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Analysis
+import Capture
+import GRPC
+import HTTP2
+import Testing
+import TestSupport
+import Zlib
+
+typealias F = HTTP2FrameBuilder
+
+func calls(_ packets: [CapturedPacket]) -> [GRPCCall] {
+    var session = CaptureSession()
+    var events: [AnalysisEvent] = []
+    session.feed(CaptureFileBuilder.pcap(packets), into: &events)
+    session.finish(into: &events)
+    return events.compactMap { if case let .call(call) = $0 { call } else { nil } }
+}
+
+let requestHeaders: [(String, String)] = [
+    (":method", "POST"), (":scheme", "http"), (":path", "/userservice.UserService/GetUser"), (":authority", "localhost:50051"),
+    ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "1500m"), ("grpc-accept-encoding", "gzip,deflate"),
+    ("user-agent", "grpc-test/1.0"), ("x-trace-bin", "AAEC"),
+]
+let responseHeaders: [(String, String)] = [(":status", "200"), ("content-type", "application/grpc")]
+
+/// A connection with the preface and SETTINGS exchanged, ready for streams.
+func connection() -> (TCPConversation, [CapturedPacket]) {
+    var c = TCPConversation()
+    let packets = c.handshake() + [c.send(.client, F.preface + F.settings()), c.send(.server, F.settings() + F.settings(ack: true)),
+                                   c.send(.client, F.settings(ack: true))]
+    return (c, packets)
+}
+
+@Suite struct CallAssemblyTests {
+    @Test func unaryCall() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
+            + F.data(stream: 1, grpcMessage([0x08, 0x2A]), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders))
+            + F.data(stream: 1, grpcMessage([0x0A, 0x03] + Array("ann".utf8)))
+            + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "0"), ("grpc-message", "")]), endStream: true)))
+        let result = calls(packets)
+        try #require(result.count == 1)
+        let call = result[0]
+        #expect(call.path == "/userservice.UserService/GetUser")
+        #expect(call.serviceAndMethod?.service == "userservice.UserService" && call.serviceAndMethod?.method == "GetUser")
+        #expect(call.authority == "localhost:50051" && call.callProtocol == .grpc && call.userAgent == "grpc-test/1.0")
+        #expect(call.timeoutNanoseconds == 1_500_000_000)
+        #expect(call.requests.map(\.bytes) == [[0x08, 0x2A]])
+        #expect(call.responses.map(\.bytes) == [[0x0A, 0x03] + Array("ann".utf8)])
+        #expect(call.status?.code == .ok && call.status?.source == .trailers)
+        #expect(call.httpStatus == 200 && !call.trailersOnly && !call.incomplete && call.warnings.isEmpty)
+        #expect(call.firstResponseTime != nil && call.latencyNanoseconds == 1_000_000)
+    }
+
+    /// Messages straddling DATA frames and TCP segments, several per frame, and empty ones: the
+    /// response stream is cut at every byte boundary.
+    @Test func messagesAcrossFramesAndSegmentsAtEverySplit() throws {
+        let messages: [[UInt8]] = [[1, 2, 3], [], Array(repeating: 7, count: 40), [9]]
+        let stream = messages.flatMap { grpcMessage($0) }
+        for split in 1..<stream.count {
+            var (c, packets) = connection()
+            packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
+                + F.data(stream: 1, grpcMessage([]), endStream: true)))
+            packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders))
+                + F.data(stream: 1, Array(stream[..<split]))))
+            packets.append(c.send(.server, F.data(stream: 1, Array(stream[split...]))
+                + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)))
+            let result = calls(packets)
+            #expect(result.first?.responses.map(\.bytes) == messages, "split at \(split)")
+            #expect(result.first?.requests.map(\.bytes) == [[]])
+        }
+    }
+
+    @Test(arguments: [("gzip", Deflater.Format.gzip), ("deflate", .zlib)])
+    func compressedMessages(encoding: String, format: Deflater.Format) throws {
+        let payload = Array(String(repeating: "compress me ", count: 50).utf8)
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders + [("grpc-encoding", encoding)]))
+            + F.data(stream: 1, grpcMessage(Deflater.compress(payload, format: format), compressed: true), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders), endStream: false)
+            + F.data(stream: 1, grpcMessage([1, 2, 3], compressed: true))  // corrupt, and no grpc-encoding in the response
+            + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)))
+        let call = try #require(calls(packets).first)
+        #expect(call.requests.first?.bytes == payload)
+        #expect(call.requests.first!.wireBytes.count < payload.count)
+        #expect(call.responses.first?.bytes == nil)
+        #expect(call.responses.first?.problem?.hasPrefix("compressed flag set but grpc-encoding is absent") == true)
+    }
+
+    @Test func trailersOnlyErrorWithMessageAndDetails() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
+            + F.data(stream: 1, grpcMessage([]), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [
+            ("grpc-status", "5"), ("grpc-message", "user %2742%27 not found %E2%9C%97"), ("grpc-status-details-bin", "CAUSCW5vdCBmb3VuZA"),
+        ]), endStream: true)))
+        let call = try #require(calls(packets).first)
+        #expect(call.trailersOnly)
+        #expect(call.status?.code == .notFound && call.status?.code.description == "NOT_FOUND")
+        #expect(call.status?.message == "user '42' not found ✗")
+        #expect(call.status?.details == [0x08, 0x05, 0x12, 0x09] + Array("not found".utf8))
+        #expect(call.responses.isEmpty && call.warnings.isEmpty)
+    }
+
+    @Test func badPercentEncodingAndBadBase64AreWarningsNotFailures() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [
+            ("grpc-status", "13"), ("grpc-message", "100%zz done %"), ("grpc-status-details-bin", "not*base64"),
+        ]), endStream: true)))
+        let call = try #require(calls(packets).first)
+        #expect(call.status?.code == .internal && call.status?.message == "100%zz done %")
+        #expect(call.status?.details == nil)
+        #expect(call.warnings.count == 2)
+    }
+
+    @Test func resetStreamIsCancelled() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders)) + F.data(stream: 1, grpcMessage([1]))))
+        packets.append(c.send(.client, F.rstStream(stream: 1, code: 8)))
+        let call = try #require(calls(packets).first)
+        #expect(call.status?.code == .cancelled && call.status?.source == .reset)
+        #expect(call.resetCode == .cancel)
+    }
+
+    @Test func httpErrorWithoutGRPCStatusIsMapped() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode([(":status", "503"), ("content-type", "text/plain")]))
+            + F.data(stream: 1, Array("overloaded".utf8), endStream: true)))
+        let call = try #require(calls(packets).first)
+        #expect(call.status?.code == .unavailable && call.status?.source == .httpStatus)
+    }
+
+    @Test func callsStillOpenAtTheEndAreIncomplete() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders)) + F.data(stream: 1, Array(grpcMessage([1, 2, 3, 4]).prefix(7)))))
+        let call = try #require(calls(packets).first)
+        #expect(call.incomplete && call.status == nil)
+        // Preface (24), SETTINGS (9), SETTINGS ACK (9), HEADERS (9 + block), DATA header (9).
+        let offset = 24 + 9 + 9 + 9 + LiteralHeaderBlock.encode(requestHeaders).count + 9
+        #expect(call.warnings == ["client message at stream offset \(offset) cut short: 7 of 9 bytes"])
+    }
+
+    @Test func hostileMessageLengthIsSkippedAndTheRestDecoded() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
+            + F.data(stream: 1, [0, 0x7F, 0xFF, 0xFF, 0xFF] + [1, 2, 3], endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [("grpc-status", "0")]), endStream: true)))
+        let call = try #require(calls(packets).first)
+        #expect(call.requests.isEmpty)
+        #expect(call.warnings.contains { $0.contains("declares 2147483647 bytes, over the 67108864-byte limit; skipped") })
+    }
+}
