@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "GRPC", "Analysis"]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
-            "Analysis", "Render", "Capture", "LibPcap",
+            "Analysis", "Render", "Capture", "LibPcap", "GRPC", "Packet",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,6 +63,7 @@ let package = Package(
         ]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,7 +3,7 @@ import Packet
 
 /// One JSON object per call (docs/grpc-calls.md).
 enum CallJSON {
-    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?) -> JSONObject {
+    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, raw: Bool) -> JSONObject {
         var object = JSONObject()
         if let endpoints {
             object.add("client", endpoints.client.description)
@@ -22,8 +22,8 @@ enum CallJSON {
         object.add("response_headers", headers(call.trailersOnly ? [] : call.responseHeaders))
         object.add("trailers", headers(call.trailers))
         object.add("trailers_only", call.trailersOnly)
-        object.add("requests", raw: call.requests.map { message($0).text })
-        object.add("responses", raw: call.responses.map { message($0).text })
+        object.add("requests", raw: call.requests.map { message($0, raw: raw).text })
+        object.add("responses", raw: call.responses.map { message($0, raw: raw).text })
         if let status = call.status {
             var item = JSONObject()
             item.add("code", status.code.rawValue)
@@ -51,13 +51,13 @@ enum CallJSON {
         return object
     }
 
-    static func message(_ message: GRPCMessage) -> JSONObject {
+    static func message(_ message: GRPCMessage, raw: Bool) -> JSONObject {
         var object = JSONObject()
         object.add("length", message.declaredLength)
         object.add("compressed", message.compressed)
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
-        if let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
+        if raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
         if let problem = message.problem { object.add("problem", problem) }
         return object
     }

@@ -11,6 +11,13 @@ public struct CallView {
     public var verbosity: Int
     public var hex: Bool
     public var json: Bool
+    /// Include each message's bytes as base64 in JSON (`--json-raw`).
+    public var jsonRaw = false
+    /// ANSI colour for the status (terminals only, never with NO_COLOR).
+    public var colour = false
+    public var filter = CallFilter()
+    /// Calls shown so far, for `--stats`.
+    public private(set) var statistics = CallStatistics()
     private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
 
     public init(verbosity: Int, hex: Bool, json: Bool) {
@@ -28,7 +35,9 @@ public struct CallView {
             endpoints[info.id] = (info.client, info.server)
             return []
         case let .call(call):
-            return json ? [CallJSON.object(call, endpoints: endpoints[call.connection]).text] : text(call)
+            guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
+            statistics.add(call)
+            return json ? [CallJSON.object(call, endpoints: endpoints[call.connection], raw: jsonRaw).text] : text(call)
         default:
             return []
         }
@@ -71,10 +80,10 @@ public struct CallView {
         line += call.path ?? "stream \(call.streamID)"
         if call.callProtocol != .grpc { line += " [\(call.callProtocol.rawValue)]" }
         if let status = call.status {
-            line += " " + status.code.description
+            line += " " + paint(status.code.description, status.code == .ok ? "32" : "31")
             if status.source != .trailers { line += "(\(status.source.rawValue))" }
         } else if call.incomplete {
-            line += " INCOMPLETE"
+            line += " " + paint("INCOMPLETE", "33")
         } else if let http = call.httpStatus {
             line += " HTTP \(http)"
         }
@@ -86,6 +95,10 @@ public struct CallView {
         }
         if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
         return line
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m" + text + "\u{1B}[0m" : text
     }
 
     private func section(_ title: String, _ headers: [(name: String, value: String)]) -> [String] {

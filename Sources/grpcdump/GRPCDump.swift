@@ -14,9 +14,10 @@ struct GRPCDump: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup(title: "Call filters") var calls: CallFilterOptions
 
     func run() throws {
-        let exitCode = try ReadCommand(input: input, output: output).run()
+        let exitCode = try ReadCommand(input: input, output: output, filter: calls.filter).run()
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

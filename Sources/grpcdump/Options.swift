@@ -1,4 +1,7 @@
 import ArgumentParser
+import GRPC
+import Packet
+import Render
 
 /// Where packets come from and which of them to decode.
 struct InputOptions: ParsableArguments {
@@ -34,6 +37,41 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customShort("x"), help: "Hex dump of every gRPC message.")
     var hex = false
 
+    @Flag(name: .customLong("json-raw"), help: "With --json, include every message's bytes as base64 (key raw_base64).")
+    var jsonRaw = false
+
+    @Flag(help: "After the calls, a summary per method: calls, statuses, latency, bytes.")
+    var stats = false
+
+    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal (NO_COLOR in the environment does the same).")
+    var noColour = false
+
     @Flag(help: "JSON lines on standard output, one object per item (frame, connection …); see docs/.")
     var json = false
+}
+
+/// Which calls to show.
+struct CallFilterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Only calls whose method (:path) matches this shell glob, e.g. '*UserService/*'.", valueName: "glob"))
+    var method: String?
+
+    @Option(help: ArgumentHelp("Only calls with this status (name or number); repeatable.", valueName: "code"))
+    var status: [String] = []
+
+    @Option(help: ArgumentHelp("Only calls with this client or server address.", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Only calls with this client or server port.", valueName: "port"))
+    var port: UInt16?
+
+    func validate() throws {
+        for code in status where StatusCode(nameOrNumber: code) == nil {
+            throw ValidationError("unknown status '\(code)': use a gRPC status name (NOT_FOUND) or number (5)")
+        }
+        if let host, IPAddress(host) == nil { throw ValidationError("--host '\(host)' is not an IPv4 or IPv6 address") }
+    }
+
+    var filter: CallFilter {
+        CallFilter(methodGlob: method, statuses: status.compactMap(StatusCode.init(nameOrNumber:)), host: host.flatMap(IPAddress.init), port: port)
+    }
 }

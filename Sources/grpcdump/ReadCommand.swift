@@ -8,6 +8,7 @@ import Render
 struct ReadCommand {
     let input: InputOptions
     let output: OutputOptions
+    let filter: CallFilter
 
     /// Returns the exit status: 0 when the capture could be read, 1 when nothing could.
     func run() throws -> Int32 {
@@ -36,6 +37,7 @@ struct ReadCommand {
         defer { file.close() }
 
         var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
+        view.configureCalls(filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json))
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?
@@ -52,6 +54,7 @@ struct ReadCommand {
         }
         session.finish(into: &events)
         view.render(events, to: &out)
+        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
         out.flush()
         if let readError { TextOutput.error(readError) }
         TextOutput.error(CaptureSummary.text(session.statistics, connections: view.connections, http2: session.analyzer.http2?.statistics))
@@ -76,6 +79,14 @@ struct LayerView {
         frames = HTTP2FrameView(json: json)
         calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
+
+    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool) {
+        calls.filter = filter
+        calls.jsonRaw = jsonRaw
+        calls.colour = colour
+    }
+
+    var callStatistics: CallStatistics { calls.statistics }
 
     mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
         for event in events {

@@ -18,6 +18,11 @@ struct TextOutput {
         pending.removeAll(keepingCapacity: true)
     }
 
+    /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    static func wantsColour(disabled: Bool) -> Bool {
+        !disabled && isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+    }
+
     static func error(_ text: String) {
         writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
     }

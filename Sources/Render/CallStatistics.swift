@@ -1,0 +1,69 @@
+import GRPC
+
+/// `--stats`: per method, the number of calls, status counts, latency percentiles and bytes.
+public struct CallStatistics: Sendable {
+    struct Method: Sendable {
+        var calls = 0
+        var statuses: [String: Int] = [:]
+        var latencies: [Int64] = []
+        var requestBytes = 0
+        var responseBytes = 0
+    }
+
+    private var methods: [String: Method] = [:]
+
+    public init() {}
+
+    public mutating func add(_ call: GRPCCall) {
+        var method = methods[call.path ?? "stream \(call.streamID)", default: Method()]
+        method.calls += 1
+        method.statuses[call.status?.code.description ?? "INCOMPLETE", default: 0] += 1
+        method.latencies.append(call.latencyNanoseconds)
+        method.requestBytes += call.requests.reduce(0) { $0 + $1.declaredLength }
+        method.responseBytes += call.responses.reduce(0) { $0 + $1.declaredLength }
+        methods[call.path ?? "stream \(call.streamID)"] = method
+    }
+
+    /// The table, methods in name order.
+    public var lines: [String] {
+        guard !methods.isEmpty else { return ["no calls"] }
+        var lines = ["METHOD  CALLS  STATUS  LATENCY min/median/p99/max  BYTES req/resp"]
+        for name in methods.keys.sorted() {
+            let method = methods[name]!
+            let sorted = method.latencies.sorted()
+            let statuses = method.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let latency = [sorted.first!, Self.percentile(sorted, 50), Self.percentile(sorted, 99), sorted.last!]
+                .map { formatDuration(nanoseconds: $0) }.joined(separator: "/")
+            lines.append("\(name)  \(method.calls)  \(statuses)  \(latency)  \(method.requestBytes)/\(method.responseBytes)")
+        }
+        return lines
+    }
+
+    /// With `--json`: one object per method, `{"stats": {...}}`, so the output stays JSON lines.
+    public var jsonLines: [String] {
+        methods.keys.sorted().map { name in
+            let method = methods[name]!
+            let sorted = method.latencies.sorted()
+            var stats = JSONObject()
+            stats.add("method", name)
+            stats.add("calls", method.calls)
+            var statuses = JSONObject()
+            for (status, count) in method.statuses.sorted(by: { $0.key < $1.key }) { statuses.add(status, count) }
+            stats.add("statuses", statuses)
+            stats.add("latency_ns", raw: [sorted.first!, Self.percentile(sorted, 50), Self.percentile(sorted, 99), sorted.last!].map(String.init))
+            stats.add("request_bytes", method.requestBytes)
+            stats.add("response_bytes", method.responseBytes)
+            var object = JSONObject()
+            object.add("stats", stats)
+            return object.text
+        }
+    }
+
+    /// Nearest-rank percentile of sorted values.
+    static func percentile(_ sorted: [Int64], _ p: Int) -> Int64 {
+        let rank = max(1, Int((Double(p) / 100 * Double(sorted.count)).rounded(.up)))
+        return sorted[min(rank, sorted.count) - 1]
+    }
+}
+
+import WireCore

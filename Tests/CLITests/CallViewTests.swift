@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// The call view's options on the grpcio reference capture.
+@Suite struct CallViewTests {
+    let capture = "captures/grpcio-python.pcap"
+
+    func lines(_ arguments: [String]) throws -> [String] {
+        let result = try CommandRunner.grpcdump(["-r", capture] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    @Test func methodGlob() throws {
+        let shown = try lines(["--method", "*Echo/Get"])
+        #expect(shown.count == 2 && shown.allSatisfy { $0.contains("/echo.Echo/Get OK") })
+        #expect(try lines(["--method", "echo.Echo/[EC]*"]).count == 2)  // Expand, Collect: globs also match without the leading slash
+    }
+
+    @Test func statusByNameAndNumber() throws {
+        let shown = try lines(["--status", "not_found", "--status", "4"])
+        #expect(shown.count == 2)
+        #expect(shown[0].contains("/echo.Echo/Find NOT_FOUND") && shown[1].contains("/echo.Echo/Slow DEADLINE_EXCEEDED"))
+    }
+
+    @Test func hostAndPort() throws {
+        #expect(try lines(["--port", "50061"]).count == 8)
+        #expect(try lines(["--port", "1"]).isEmpty)
+        #expect(try lines(["--host", "127.0.0.1"]).count == 8)
+        #expect(try lines(["--host", "::1"]).isEmpty)
+    }
+
+    @Test func stats() throws {
+        let table = try lines(["--stats", "--status", "OK"])
+        #expect(table.count == 5 + 1 + 4)  // 5 OK calls, the header, 4 methods
+        #expect(table.contains("/echo.Echo/Get  2  OK 2  817.0µs/817.0µs/1.21ms/1.21ms  33/183"))
+    }
+
+    @Test func jsonRawAddsMessageBytes() throws {
+        let plain = try lines(["--json", "--method", "/echo.Echo/Get"])
+        let raw = try lines(["--json-raw", "--json", "--method", "/echo.Echo/Get"])
+        #expect(!plain[0].contains("raw_base64"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(raw[0].utf8)) as? [String: Any])
+        let request = try #require((object["requests"] as? [[String: Any]])?.first)
+        #expect(request["raw_base64"] as? String == "EgNhbm4=")  // field 2, "ann"
+    }
+
+    @Test func badFilterValuesAreUsageErrors() throws {
+        let status = try CommandRunner.grpcdump(["-r", capture, "--status", "NOPE"])
+        #expect(status.status == 64 && status.stderr.contains("unknown status 'NOPE'"))
+        let host = try CommandRunner.grpcdump(["-r", capture, "--host", "not-an-ip"])
+        #expect(host.status == 64 && host.stderr.contains("is not an IPv4 or IPv6 address"))
+    }
+
+    @Test func noColourWhenPiped() throws {
+        #expect(try !lines([]).joined().contains("\u{1B}["))
+    }
+}
