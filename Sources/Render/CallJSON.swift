@@ -16,6 +16,7 @@ enum CallJSON {
         if let authority = call.authority { object.add("authority", authority) }
         object.add("start", call.start.rfc3339(fractionDigits: 9))
         object.add("end", call.end.rfc3339(fractionDigits: 9))
+        if let first = call.firstResponseTime { object.add("first_response", first.rfc3339(fractionDigits: 9)) }
         object.add("latency_ns", call.latencyNanoseconds)
         if let timeout = call.timeoutNanoseconds { object.add("timeout_ns", timeout) }
         object.add("request_headers", headers(call.requestHeaders))
@@ -55,6 +56,7 @@ enum CallJSON {
         var object = JSONObject()
         object.add("length", message.declaredLength)
         object.add("compressed", message.compressed)
+        if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
         if raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }

@@ -57,6 +57,10 @@ public struct CallView {
                 lines.append(text)
                 if let details = status.details { lines.append("  status details: \(details.count) bytes (google.rpc.Status)") }
             }
+            var timing = "  timing: start \(call.start.rfc3339()) (packet \(call.firstPacket))"
+            if let first = call.firstResponseTime { timing += ", first response +\(formatDuration(nanoseconds: first.nanoseconds(since: call.start)))" }
+            timing += ", end +\(formatDuration(nanoseconds: call.latencyNanoseconds)) (packet \(call.lastPacket))"
+            lines.append(timing)
             if let timeout = call.timeoutNanoseconds { lines.append("  timeout: \(formatDuration(nanoseconds: timeout))") }
             lines += call.warnings.map { "  ! " + $0 }
         }
