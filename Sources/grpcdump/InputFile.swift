@@ -8,6 +8,8 @@ import Darwin
 struct InputFile {
     let descriptor: Int32
     let name: String
+    /// The file's size when it is a regular file (not standard input or a pipe).
+    private(set) var size: Int64?
     private var buffer: [UInt8]
 
     struct OpenError: Error, CustomStringConvertible {
@@ -26,6 +28,7 @@ struct InputFile {
                 _ = Glibc.close(descriptor)
                 throw OpenError(description: "cannot read '\(path)': it is a directory")
             }
+            if status.st_mode & S_IFMT == S_IFREG { size = Int64(status.st_size) }
         }
         buffer = [UInt8](repeating: 0, count: chunkSize)
     }

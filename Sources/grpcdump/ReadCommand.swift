@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Analysis
 import Capture
 import LibPcap
@@ -41,6 +44,9 @@ struct ReadCommand {
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?
+        var bytesRead: Int64 = 0
+        var lastProgress = monotonicSeconds()
+        let showProgress = (file.size ?? 0) > 32 << 20
         while true {
             let chunk: ArraySlice<UInt8>?
             do { chunk = try file.read() } catch {
@@ -48,10 +54,17 @@ struct ReadCommand {
                 break
             }
             guard let chunk else { break }
+            bytesRead += Int64(chunk.count)
+            if showProgress, monotonicSeconds() - lastProgress >= 1, let size = file.size {
+                lastProgress = monotonicSeconds()
+                out.flush()
+                TextOutput.progress("reading \(bytesRead * 100 / max(size, 1))% (\(bytesRead >> 20) of \(size >> 20) MiB)")
+            }
             session.feed(chunk, into: &events)
             view.render(events, to: &out)
             events.removeAll(keepingCapacity: true)
         }
+        if showProgress { TextOutput.progress(nil) }
         session.finish(into: &events)
         view.render(events, to: &out)
         if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
@@ -124,4 +137,11 @@ struct LayerView {
         }
         out.line(line)
     }
+}
+
+/// Seconds on the monotonic clock, for pacing the progress line.
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

@@ -23,6 +23,12 @@ struct TextOutput {
         !disabled && isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     }
 
+    /// A progress line on standard error, rewritten in place (only when standard error is a terminal).
+    static func progress(_ text: String?) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        writeAll(Array(("\r\u{1B}[K" + (text.map { "grpcdump: " + $0 } ?? "")).utf8), to: STDERR_FILENO)
+    }
+
     static func error(_ text: String) {
         writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
     }
