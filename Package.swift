@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ZlibTests", dependencies: ["Zlib"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK", "Zlib"], exclude: ["Fixtures"]),
         .testTarget(name: "HPACKOracleTests", dependencies: [
-            "HPACK",
+            "HPACK", "TestSupport",
             .product(name: "NIOHPACK", package: "swift-nio-http2"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

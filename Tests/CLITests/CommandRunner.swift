@@ -52,6 +52,16 @@ enum CommandRunner {
                              stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// tshark's `-T fields` output for a capture decoded with `decodeAs` (e.g. `tcp.port==50061,http2`):
+    /// one array of fields per packet line, multiple occurrences of a field joined by `|`.
+    static func tsharkFields(_ path: String, decodeAs: String, filter: String, fields: [String]) throws -> [[String]] {
+        let result = try run(which("tshark")!, ["-r", path, "-d", decodeAs, "-Y", filter, "-T", "fields", "-E", "aggregator=|"]
+            + fields.flatMap { ["-e", $0] })
+        guard result.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": result.stderr]) }
+        return result.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            .filter { $0.count == fields.count }
+    }
+
     /// Finds a program on PATH.
     static func which(_ name: String) -> URL? {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin:/usr/sbin:/sbin").split(separator: ":") {

@@ -8,15 +8,9 @@ struct TsharkGRPCOracleTests {
     @Test(arguments: [("grpcio-python.pcap", 50061)])
     func messagesMatchTshark(name: String, port: Int) throws {
         let path = "captures/" + name
-        let tshark = try CommandRunner.run(CommandRunner.which("tshark")!, [
-            "-r", path, "-d", "tcp.port==\(port),http2", "-Y", "grpc",
-            "-T", "fields", "-E", "aggregator=|", "-e", "frame.number", "-e", "grpc.message_length", "-e", "grpc.compressed_flag",
-        ])
-        try #require(tshark.status == 0, "\(tshark.stderr)")
         var theirs: [String] = []
-        for line in tshark.stdout.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 3 else { continue }
+        for fields in try CommandRunner.tsharkFields(path, decodeAs: "tcp.port==\(port),http2", filter: "grpc",
+                                                     fields: ["frame.number", "grpc.message_length", "grpc.compressed_flag"]) {
             for (length, flag) in zip(fields[1].split(separator: "|"), fields[2].split(separator: "|")) {
                 theirs.append("\(fields[0]) \(length) \(flag == "1" || flag == "0x01" ? "compressed" : "plain")")
             }

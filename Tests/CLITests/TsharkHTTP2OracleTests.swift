@@ -11,16 +11,11 @@ struct TsharkHTTP2OracleTests {
     @Test(arguments: [("h2c-nghttp.pcap", 18081, 40414, 20), ("h2-curl-mixed.pcap", 18082, 47198, 8)])
     func framesMatchTshark(name: String, port: Int, clientPort: Int, minimumFrames: Int) throws {
         let path = "captures/" + name
-        let tshark = try CommandRunner.run(CommandRunner.which("tshark")!, [
-            "-r", path, "-d", "tcp.port==\(port),http2", "-Y", "http2 && tcp.port == \(clientPort)",
-            "-T", "fields", "-e", "frame.number", "-e", "http2.type", "-e", "http2.streamid", "-e", "http2.length",
-        ])
-        try #require(tshark.status == 0, "\(tshark.stderr)")
         var theirs: [String] = []
-        for line in tshark.stdout.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.split(separator: ",").map(String.init) }
-            guard fields.count == 4 else { continue }
-            for i in fields[1].indices { theirs.append("\(fields[0][0]) \(fields[1][i]) \(fields[2][i]) \(fields[3][i])") }
+        for fields in try CommandRunner.tsharkFields(path, decodeAs: "tcp.port==\(port),http2", filter: "http2 && tcp.port == \(clientPort)",
+                                                     fields: ["frame.number", "http2.type", "http2.streamid", "http2.length"]) {
+            let columns = fields.map { $0.split(separator: "|").map(String.init) }
+            for i in columns[1].indices { theirs.append("\(columns[0][0]) \(columns[1][i]) \(columns[2][i]) \(columns[3][i])") }
         }
         let ours = try CommandRunner.grpcdump(["-r", path, "--layer", "http2", "--json", "tcp", "port", "\(clientPort)"])
         #expect(ours.status == 0)
@@ -39,18 +34,12 @@ struct TsharkHTTP2OracleTests {
     @Test(arguments: [("h2c-nghttp.pcap", 18081, 40414), ("h2-curl-mixed.pcap", 18082, 47198)])
     func headersMatchTshark(name: String, port: Int, clientPort: Int) throws {
         let path = "captures/" + name
-        let tshark = try CommandRunner.run(CommandRunner.which("tshark")!, [
-            "-r", path, "-d", "tcp.port==\(port),http2", "-Y", "http2.header && tcp.port == \(clientPort)",
-            "-T", "fields", "-E", "aggregator=|", "-e", "frame.number", "-e", "http2.header.name", "-e", "http2.header.value",
-        ])
-        try #require(tshark.status == 0, "\(tshark.stderr)")
         var theirs: [String: [String]] = [:]
-        for line in tshark.stdout.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 3 else { continue }
+        for fields in try CommandRunner.tsharkFields(path, decodeAs: "tcp.port==\(port),http2", filter: "http2.header && tcp.port == \(clientPort)",
+                                                     fields: ["frame.number", "http2.header.name", "http2.header.value"]) {
             let names = fields[1].split(separator: "|", omittingEmptySubsequences: false)
             let values = fields[2].split(separator: "|", omittingEmptySubsequences: false)
-            theirs[String(fields[0]), default: []] += zip(names, values).map { "\($0): \($1)" }
+            theirs[fields[0], default: []] += zip(names, values).map { "\($0): \($1)" }
         }
         let ours = try CommandRunner.grpcdump(["-r", path, "--layer", "http2", "--json", "tcp", "port", "\(clientPort)"])
         var mine: [String: [String]] = [:]

@@ -2,24 +2,13 @@ import HPACK
 import NIOCore
 import NIOHPACK
 import Testing
+import TestSupport
 
 /// NIOHPACK's encoder (swift-nio-http2, written by nobody on this team) encodes header lists in
 /// every representation, with and without Huffman coding and with table size changes; our
 /// decoder must give back the same fields, in order, with the representation asked for.
 @Suite struct NIOHPACKRoundTripTests {
     enum Kind: CaseIterable { case indexable, nonIndexed, neverIndexed }
-
-    /// A deterministic generator, so a failure can be replayed from its seed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let names = [":method", ":path", ":authority", ":scheme", ":status", "content-type", "te", "grpc-timeout",
                         "grpc-encoding", "grpc-accept-encoding", "user-agent", "grpc-status", "grpc-message",
@@ -29,7 +18,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8])
     func roundTrip(seed: UInt64) throws {
-        var random = SplitMix64(state: seed)
+        var random = SeededRandom(seed: seed)
         let allocator = ByteBufferAllocator()
         var encoder = HPACKEncoder(allocator: allocator, useHuffmanEncoding: seed % 2 == 0)
         var decoder = HPACKDecoder()
@@ -68,7 +57,7 @@ import Testing
         }
     }
 
-    static func word(_ random: inout SplitMix64) -> String {
+    static func word(_ random: inout SeededRandom) -> String {
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789-_.~/%")
         return String((0..<Int.random(in: 1...24, using: &random)).map { _ in letters.randomElement(using: &random)! })
     }
