@@ -5,6 +5,8 @@
 #   http-lo-and-any.pcapng    dumpcap on lo and any at once: two interfaces with different link
 #                             types in one pcapng (every packet appears twice)
 #   h2c-nghttp.pcap           nghttp against nghttpd over cleartext HTTP/2 (prior knowledge)
+#   tls-curl.pcap             curl -k --http2 against `openssl s_server -www` (a throw-away
+#                             self-signed certificate): TLS, reported as encrypted
 #   h2-curl-mixed.pcap        against nghttpd: curl --http2 (an h2c upgrade nghttpd declines, so
 #                             HTTP/1.1), curl --http2-prior-knowledge, and nghttp -u (declined too)
 # Traffic: curl against Python's http.server, and nghttp2's client and server (Debian packages
@@ -29,8 +31,13 @@ tcpdump -i lo -U -w "$out/h2c-nghttp.pcap" "tcp port $h2_port" 2>/dev/null &
 mixed_port=18082
 nghttpd --no-tls -d "$docroot" -a 127.0.0.1 "$mixed_port" >/dev/null 2>&1 &
 tcpdump -i lo -U -w "$out/h2-curl-mixed.pcap" "tcp port $mixed_port" 2>/dev/null &
+tls_port=18443
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$docroot/tls.key" -out "$docroot/tls.crt" -days 1 2>/dev/null
+openssl s_server -accept "$tls_port" -cert "$docroot/tls.crt" -key "$docroot/tls.key" -www -quiet >/dev/null 2>&1 &
+tcpdump -i lo -U -w "$out/tls-curl.pcap" "tcp port $tls_port" 2>/dev/null &
 sleep 2
 
+curl -s -k -o /dev/null --http2 "https://127.0.0.1:$tls_port/"
 curl -s -o /dev/null "http://127.0.0.1:$http_port/index.html"
 curl -s -o /dev/null "http://127.0.0.1:$http_port/big.txt"
 curl -s -o /dev/null "http://127.0.0.1:$http_port/missing"
