@@ -113,9 +113,8 @@ struct LayerView {
             case .tcp: renderTCP(event, &out)
             case .http2: for line in frames.render(event) { out.line(line) }
             case .grpc:
-                // -vv: the frame view interleaved with the calls.
-                let frameLines = frames.render(event)
-                if verbose >= 2, !calls.json { for line in frameLines { out.line(line) } }
+                // -vv: the frame view interleaved with the calls (built only when shown).
+                if verbose >= 2, !calls.json { for line in frames.render(event) { out.line(line) } }
                 for line in calls.render(event) { out.line(line) }
             }
         }
