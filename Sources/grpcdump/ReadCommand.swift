@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Analysis
 import Capture
 import LibPcap
@@ -44,9 +41,7 @@ struct ReadCommand {
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?
-        var bytesRead: Int64 = 0
-        var lastProgress = monotonicSeconds()
-        let showProgress = (file.size ?? 0) > 32 << 20
+        var progress = ProgressLine(totalBytes: file.size)
         while true {
             let chunk: ArraySlice<UInt8>?
             do { chunk = try file.read() } catch {
@@ -54,17 +49,15 @@ struct ReadCommand {
                 break
             }
             guard let chunk else { break }
-            bytesRead += Int64(chunk.count)
-            if showProgress, monotonicSeconds() - lastProgress >= 1, let size = file.size {
-                lastProgress = monotonicSeconds()
-                out.flush()
-                TextOutput.progress("reading \(bytesRead * 100 / max(size, 1))% (\(bytesRead >> 20) of \(size >> 20) MiB)")
+            if let line = progress.advance(by: chunk.count) {
+                out.flush()  // the calls so far first, then the progress line
+                TextOutput.progress(line)
             }
             session.feed(chunk, into: &events)
             view.render(events, to: &out)
             events.removeAll(keepingCapacity: true)
         }
-        if showProgress { TextOutput.progress(nil) }
+        progress.clear()
         session.finish(into: &events)
         view.render(events, to: &out)
         if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
@@ -73,74 +66,4 @@ struct ReadCommand {
         TextOutput.error(CaptureSummary.text(session.statistics, connections: view.connections, http2: session.analyzer.http2?.statistics))
         return session.foundCapture ? 0 : 1
     }
-}
-
-/// Renders analysis events for the chosen layer: diagnostics to standard error, the view to standard output.
-struct LayerView {
-    let layer: LayerName
-    private var table: TCPConnectionTable
-    private var frames: HTTP2FrameView
-    private var calls: CallView
-    private let verbose: Int
-    private(set) var connections = 0
-    private var printedHeader = false
-
-    init(layer: LayerName, verbose: Int, json: Bool, hex: Bool) {
-        self.layer = layer
-        self.verbose = verbose
-        table = TCPConnectionTable(verbose: verbose > 0)
-        frames = HTTP2FrameView(json: json)
-        calls = CallView(verbosity: verbose, hex: hex, json: json)
-    }
-
-    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool) {
-        calls.filter = filter
-        calls.jsonRaw = jsonRaw
-        calls.colour = colour
-    }
-
-    var callStatistics: CallStatistics { calls.statistics }
-
-    mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
-        for event in events {
-            if case let .diagnostic(diagnostic) = event {
-                out.flush()
-                TextOutput.error(diagnostic.description)
-                continue
-            }
-            if case .tcp(.closed) = event { connections += 1 }
-            switch layer {
-            case .tcp: renderTCP(event, &out)
-            case .http2: for line in frames.render(event) { out.line(line) }
-            case .grpc:
-                // -vv: the frame view interleaved with the calls (built only when shown).
-                if verbose >= 2, !calls.json { for line in frames.render(event) { out.line(line) } }
-                for line in calls.render(event) { out.line(line) }
-            }
-        }
-    }
-
-    private mutating func renderTCP(_ event: AnalysisEvent, _ out: inout TextOutput) {
-        guard case let .tcp(tcpEvent) = event else { return }
-        for line in table.verboseLines(tcpEvent) { emit(line, &out) }
-        if case let .closed(summary) = tcpEvent {
-            emit(table.line(summary), &out)
-            for line in table.detailLines(summary) { emit(line, &out) }
-        }
-    }
-
-    private mutating func emit(_ line: String, _ out: inout TextOutput) {
-        if !printedHeader {
-            printedHeader = true
-            out.line(table.header)
-        }
-        out.line(line)
-    }
-}
-
-/// Seconds on the monotonic clock, for pacing the progress line.
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }

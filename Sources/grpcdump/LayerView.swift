@@ -1,0 +1,65 @@
+import Analysis
+import Render
+
+/// Renders analysis events for the chosen layer: diagnostics to standard error, the view to standard output.
+struct LayerView {
+    let layer: LayerName
+    private var table: TCPConnectionTable
+    private var frames: HTTP2FrameView
+    private var calls: CallView
+    private let verbose: Int
+    private(set) var connections = 0
+    private var printedHeader = false
+
+    init(layer: LayerName, verbose: Int, json: Bool, hex: Bool) {
+        self.layer = layer
+        self.verbose = verbose
+        table = TCPConnectionTable(verbose: verbose > 0)
+        frames = HTTP2FrameView(json: json)
+        calls = CallView(verbosity: verbose, hex: hex, json: json)
+    }
+
+    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool) {
+        calls.filter = filter
+        calls.jsonRaw = jsonRaw
+        calls.colour = colour
+    }
+
+    var callStatistics: CallStatistics { calls.statistics }
+
+    mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
+        for event in events {
+            if case let .diagnostic(diagnostic) = event {
+                out.flush()
+                TextOutput.error(diagnostic.description)
+                continue
+            }
+            if case .tcp(.closed) = event { connections += 1 }
+            switch layer {
+            case .tcp: renderTCP(event, &out)
+            case .http2: for line in frames.render(event) { out.line(line) }
+            case .grpc:
+                // -vv: the frame view interleaved with the calls (built only when shown).
+                if verbose >= 2, !calls.json { for line in frames.render(event) { out.line(line) } }
+                for line in calls.render(event) { out.line(line) }
+            }
+        }
+    }
+
+    private mutating func renderTCP(_ event: AnalysisEvent, _ out: inout TextOutput) {
+        guard case let .tcp(tcpEvent) = event else { return }
+        for line in table.verboseLines(tcpEvent) { emit(line, &out) }
+        if case let .closed(summary) = tcpEvent {
+            emit(table.line(summary), &out)
+            for line in table.detailLines(summary) { emit(line, &out) }
+        }
+    }
+
+    private mutating func emit(_ line: String, _ out: inout TextOutput) {
+        if !printedHeader {
+            printedHeader = true
+            out.line(table.header)
+        }
+        out.line(line)
+    }
+}
