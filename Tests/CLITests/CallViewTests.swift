@@ -56,3 +56,21 @@ import Testing
         #expect(try !lines([]).joined().contains("\u{1B}["))
     }
 }
+
+/// Colour on a terminal only: `script` (util-linux) gives grpcdump a pseudo-terminal.
+@Suite(.enabled(if: CommandRunner.which("script") != nil, "script(1) is not installed"))
+struct TerminalColourTests {
+    func underTerminal(_ command: String, environment: String = "") throws -> String {
+        let binary = CommandRunner.grpcdump.path
+        let result = try CommandRunner.run(CommandRunner.which("script")!,
+                                           ["-qec", "\(environment) \(binary) \(command) 2>/dev/null", "/dev/null"])
+        return result.stdout
+    }
+
+    @Test func colourOnATerminalUnlessDisabled() throws {
+        let coloured = try underTerminal("-r captures/grpcio-python.pcap --status NOT_FOUND", environment: "env -u NO_COLOR")
+        #expect(coloured.contains("\u{1B}[31mNOT_FOUND\u{1B}[0m"))
+        #expect(!(try underTerminal("-r captures/grpcio-python.pcap", environment: "env NO_COLOR=1")).contains("\u{1B}["))
+        #expect(!(try underTerminal("-r captures/grpcio-python.pcap --no-color", environment: "env -u NO_COLOR")).contains("\u{1B}["))
+    }
+}
