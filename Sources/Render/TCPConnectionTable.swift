@@ -71,6 +71,40 @@ public struct TCPConnectionTable: Sendable {
         return lines
     }
 
+    /// `--json`: one object per connection.
+    public func json(_ summary: ConnectionSummary) -> String {
+        var object = JSONObject()
+        object.add("connection", summary.info.id.rawValue)
+        object.add("client", summary.info.client.description)
+        object.add("server", summary.info.server.description)
+        object.add("client_by", summary.info.clientEvidence.rawValue)
+        object.add("client_inferred", summary.info.clientEvidence.isInferred)
+        object.add("start", summary.info.start.rfc3339(fractionDigits: 9))
+        object.add("end", summary.end.rfc3339(fractionDigits: 9))
+        object.add("first_packet", summary.info.firstPacket)
+        object.add("last_packet", summary.lastPacket)
+        object.add("end_reason", summary.reason.rawValue)
+        object.add("syn", summary.sawSYN)
+        object.add("syn_ack", summary.sawSYNACK)
+        for direction in Direction.allCases {
+            let s = summary[direction]
+            var side = JSONObject()
+            side.add("bytes", s.bytes)
+            side.add("segments", s.segments)
+            side.add("data_segments", s.dataSegments)
+            side.add("retransmissions", s.retransmissions)
+            side.add("out_of_order", s.outOfOrder)
+            side.add("gaps", s.gaps)
+            side.add("gap_bytes", s.gapBytes)
+            side.add("keep_alives", s.keepAlives)
+            side.add("zero_window_probes", s.zeroWindowProbes)
+            side.add("fin", s.sawFIN)
+            side.add("rst", s.sawRST)
+            object.add(direction == .clientToServer ? "client_to_server" : "server_to_client", side)
+        }
+        return object.text
+    }
+
     static func row(_ cells: [String]) -> String {
         var line = ""
         for (cell, column) in zip(cells, columns) {

@@ -4,6 +4,7 @@ import Render
 /// Renders analysis events for the chosen layer: diagnostics to standard error, the view to standard output.
 struct LayerView {
     let layer: LayerName
+    let json: Bool
     private var table: TCPConnectionTable
     private var frames: HTTP2FrameView
     private var calls: CallView
@@ -13,6 +14,7 @@ struct LayerView {
 
     init(layer: LayerName, verbose: Int, json: Bool, hex: Bool) {
         self.layer = layer
+        self.json = json
         self.verbose = verbose
         table = TCPConnectionTable(verbose: verbose > 0)
         frames = HTTP2FrameView(json: json)
@@ -48,8 +50,9 @@ struct LayerView {
 
     private mutating func renderTCP(_ event: AnalysisEvent, _ out: inout TextOutput) {
         guard case let .tcp(tcpEvent) = event else { return }
-        for line in table.verboseLines(tcpEvent) { emit(line, &out) }
+        if !json { for line in table.verboseLines(tcpEvent) { emit(line, &out) } }
         if case let .closed(summary) = tcpEvent {
+            if json { return out.line(table.json(summary)) }
             emit(table.line(summary), &out)
             for line in table.detailLines(summary) { emit(line, &out) }
         }
