@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Reassembly", dependencies: ["WireCore", "Packet"]),
         // HTTP/2 framing (RFC 9113), flow control and stream state.
         .target(name: "HTTP2", dependencies: ["WireCore", "Reassembly", "HPACK"]),
+        // Protobuf wire format without a schema, keeping byte offsets.
+        .target(name: "Protobuf", dependencies: ["WireCore"]),
         // gRPC calls (gRPC doc PROTOCOL-HTTP2.md): metadata, message de-framing, status.
         .target(name: "GRPC", dependencies: ["WireCore", "Reassembly", "HTTP2", "HPACK", "Zlib"]),
         // libpcap wrapper: BPF filters applied to packets read by our own reader.
@@ -63,6 +65,7 @@ let package = Package(
         ]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
+        .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
