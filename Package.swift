@@ -43,7 +43,7 @@ let package = Package(
         // The synchronous pipeline: capture records in, layer events out.
         .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HTTP2", "GRPC"]),
         // Rendering of events and summaries as text.
-        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "GRPC", "Analysis"]),
+        .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "Reassembly", "HPACK", "HTTP2", "GRPC", "Protobuf", "Analysis"]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
             "Analysis", "Render", "Capture", "LibPcap", "GRPC", "Packet",
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet", "Protobuf"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Records captures/grpcio-python.pcap: gRPC traffic between a Python grpcio (PyPI) client and
-server on loopback, captured by tcpdump. Needs root, tcpdump and `pip install grpcio`.
+server on loopback, captured by tcpdump. Needs root, tcpdump and
+`pip install grpcio grpcio-status googleapis-common-protos`.
 
 Handlers take and return raw bytes (protobuf-encoded by hand), so no generated code is needed:
   /echo.Echo/Get       unary, with metadata both ways (text and -bin) and trailing metadata
   /echo.Echo/Expand    server streaming, three messages
   /echo.Echo/Collect   client streaming, three messages
   /echo.Echo/Update    bidirectional, two each way
-  /echo.Echo/Find      NOT_FOUND with a percent-encoded message and grpc-status-details-bin
+  /echo.Echo/Find      NOT_FOUND with a percent-encoded message and grpc-status-details-bin: a
+                       google.rpc.Status with every standard detail type, built by googleapis-common-protos
+  /echo.Echo/Describe  a google.protobuf.Struct request; the response is the FileDescriptorProto of
+                       google/protobuf/duration.proto (real nested messages, enums, strings)
   /echo.Echo/Get       again with gzip compression
   /echo.Echo/Slow      DEADLINE_EXCEEDED (client deadline 100 ms, server sleeps 300 ms)
   /echo.Echo/Missing   UNIMPLEMENTED (no such method)
@@ -15,6 +19,9 @@ Handlers take and return raw bytes (protobuf-encoded by hand), so no generated c
 import subprocess, sys, time
 from concurrent import futures
 import grpc
+from google.protobuf import any_pb2, duration_pb2, struct_pb2
+from google.rpc import code_pb2, error_details_pb2 as ed, status_pb2
+from grpc_status import rpc_status
 
 PORT = 50061
 OUT = sys.argv[1] if len(sys.argv) > 1 else "captures/grpcio-python.pcap"
@@ -39,11 +46,33 @@ def update(requests, context):
     for r in requests:
         yield text_field(1, "ack " + r[2:].decode())
 
+def packed(message):
+    any_message = any_pb2.Any()
+    any_message.Pack(message)
+    return any_message
+
 def find(request, context):
-    # google.rpc.Status{code: 5, message: "no such user"} serialized by hand.
-    details = bytes([0x08, 0x05]) + text_field(2, "no such user")
-    context.set_trailing_metadata((("grpc-status-details-bin", details),))
-    context.abort(grpc.StatusCode.NOT_FOUND, "user 42 not found ✗ (50% sure)")
+    details = [
+        ed.BadRequest(field_violations=[
+            ed.BadRequest.FieldViolation(field="id", description="must be positive", reason="INVALID_ID",
+                                         localized_message=ed.LocalizedMessage(locale="fr-FR", message="doit être positif")),
+            ed.BadRequest.FieldViolation(field="email", description="not an address")]),
+        ed.ErrorInfo(reason="USER_MISSING", domain="echo.example", metadata={"user": "42", "shard": "7"}),
+        ed.RetryInfo(retry_delay=duration_pb2.Duration(seconds=1, nanos=500000000)),
+        ed.DebugInfo(stack_entries=["find()", "main()"], detail="lookup failed"),
+        ed.QuotaFailure(violations=[ed.QuotaFailure.Violation(subject="project:7", description="daily limit")]),
+        ed.PreconditionFailure(violations=[ed.PreconditionFailure.Violation(type="TOS", subject="user:42", description="terms not accepted")]),
+        ed.ResourceInfo(resource_type="user", resource_name="users/42", owner="team-a", description="not found"),
+        ed.Help(links=[ed.Help.Link(description="docs", url="https://example.com/help")]),
+        ed.LocalizedMessage(locale="en-US", message="User 42 was not found"),
+        ed.RequestInfo(request_id="r-9", serving_data="node-3"),
+    ]
+    status = status_pb2.Status(code=code_pb2.NOT_FOUND, message="user 42 not found ✗ (50% sure)",
+                               details=[packed(d) for d in details])
+    context.abort_with_status(rpc_status.to_status(status))
+
+def describe(request, context):
+    return duration_pb2.DESCRIPTOR.serialized_pb
 
 def slow(request, context):
     time.sleep(0.3)
@@ -56,6 +85,7 @@ handlers = {
     "Update": grpc.stream_stream_rpc_method_handler(update),
     "Find": grpc.unary_unary_rpc_method_handler(find),
     "Slow": grpc.unary_unary_rpc_method_handler(slow),
+    "Describe": grpc.unary_unary_rpc_method_handler(describe),
 }
 
 def main():
@@ -78,6 +108,9 @@ def main():
             except grpc.RpcError as error:
                 print(name, error.code(), file=sys.stderr)
         call("unary_unary", "Get")(text_field(2, "zip " * 40), compression=grpc.Compression.Gzip)
+        query = struct_pb2.Struct()
+        query.update({"name": "duration", "price": 9.99, "tags": ["a", "b"], "exact": True})
+        call("unary_unary", "Describe")(query.SerializeToString())
     server.stop(0.5).wait()
     time.sleep(0.5)
     tcpdump.kill()

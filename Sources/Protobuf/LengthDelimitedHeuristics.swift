@@ -7,9 +7,12 @@ import WireCore
 ///    Short printable strings often also parse as messages (`"hi"` is field 13 = 105), so text
 ///    wins over a message made only of printable bytes.
 /// 2. **message**, when the bytes parse completely as fields (no error, nothing left over).
-/// 3. **packed varints**, when at least two varints consume the bytes exactly.
-/// 4. **text**, for other valid UTF-8 (with control characters shown escaped).
-/// 5. **bytes**, shown in hex.
+/// 3. **packed fixed64 / fixed32**, when the length is a multiple of 8 (4) and every value read
+///    as a double (float) is plausible: zero or a finite magnitude in 1e-9…1e15. Random bytes
+///    rarely pass this; real packed doubles and floats nearly always do.
+/// 4. **packed varints**, when at least two varints consume the bytes exactly.
+/// 5. **text**, for other valid UTF-8 (with control characters shown escaped).
+/// 6. **bytes**, shown in hex.
 public enum LengthDelimitedHeuristics {
     static func interpret(_ bytes: ArraySlice<UInt8>, span: ByteSpan, depth: Int, options: RawDecoder.Options) -> LengthDelimited {
         var result = LengthDelimited(span: span, bytes: bytes, interpretation: .bytes, alternatives: [])
@@ -29,13 +32,48 @@ public enum LengthDelimitedHeuristics {
         var readings: [(String, LengthDelimited.Interpretation)] = []
         if let text, printable { readings.append(("text", .text(text))) }
         if let message { readings.append(("message", .message(message))) }
+        if !printable, message == nil {
+            if let values = packedFixed64(bytes) { readings.append(("packed fixed64", .packedFixed64(values))) }
+            if let values = packedFixed32(bytes) { readings.append(("packed fixed32", .packedFixed32(values))) }
+        }
         // Every ASCII string is also a run of one-byte varints: not worth mentioning for text.
         if let packed, !printable { readings.append(("packed varints", .packedVarints(packed))) }
         if let text, !printable { readings.append(("text", .text(text))) }
         guard let chosen = readings.first else { return result }
         result.interpretation = chosen.1
-        result.alternatives = readings.dropFirst().map(\.0)
+        // A message of small fields is nearly always also a run of varints and often UTF-8 with
+        // control characters: those readings are noise next to it and are not offered.
+        let noise: Set<String> = message != nil ? ["packed varints", "text"] : []
+        result.alternatives = readings.dropFirst().map(\.0).filter { !noise.contains($0) || (printable && $0 == "text") }
         return result
+    }
+
+    static func plausible(_ value: Double) -> Bool {
+        value == 0 || (value.isFinite && (1e-9...1e15).contains(abs(value)))
+    }
+
+    /// Packed fixed64 values read as doubles, when all are plausible.
+    static func packedFixed64(_ bytes: ArraySlice<UInt8>) -> [UInt64]? {
+        guard bytes.count >= 8, bytes.count % 8 == 0 else { return nil }
+        var reader = ByteReader(bytes)
+        var values: [UInt64] = []
+        while let value = reader.readUInt64(littleEndian: true) {
+            guard plausible(Double(bitPattern: value)) else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// Packed fixed32 values read as floats, when all are plausible.
+    static func packedFixed32(_ bytes: ArraySlice<UInt8>) -> [UInt32]? {
+        guard bytes.count >= 4, bytes.count % 4 == 0 else { return nil }
+        var reader = ByteReader(bytes)
+        var values: [UInt32] = []
+        while let value = reader.readUInt32(littleEndian: true) {
+            guard plausible(Double(Float(bitPattern: value))) else { return nil }
+            values.append(value)
+        }
+        return values
     }
 
     /// protobuf.dev "Encoding", Packed Repeated Fields: varints back to back filling the bytes.

@@ -30,13 +30,18 @@ public struct LengthDelimited: Sendable {
         case message(RawMessage)
         case text(String)
         case packedVarints([UInt64])
+        /// Little-endian 4-byte values back to back (packed fixed32, sfixed32, float).
+        case packedFixed32([UInt32])
+        /// Little-endian 8-byte values back to back (packed fixed64, sfixed64, double).
+        case packedFixed64([UInt64])
         case bytes
     }
 
     public var span: ByteSpan
     public var bytes: ArraySlice<UInt8>
     public var interpretation: Interpretation
-    /// Names of the other readings that are also valid: "message", "text", "packed varints".
+    /// Names of the other readings that are also valid: "message", "text", "packed varints",
+    /// "packed fixed32", "packed fixed64".
     public var alternatives: [String]
 }
 

@@ -40,6 +40,12 @@ public enum RawTreeText {
                 return [indent + "\(field.number): \(quoted(text))  len \(content.bytes.count)\(also)" + at]
             case let .packedVarints(values):
                 return [indent + "\(field.number): [\(values.map(String.init).joined(separator: ", "))]  packed varints, len \(content.bytes.count)\(also)" + at]
+            case let .packedFixed64(values):
+                let shown = values.map { "\(Double(bitPattern: $0))" }.joined(separator: ", ")
+                return [indent + "\(field.number): [\(shown)]  packed fixed64 as double, len \(content.bytes.count)\(also)" + at]
+            case let .packedFixed32(values):
+                let shown = values.map { "\(Float(bitPattern: $0))" }.joined(separator: ", ")
+                return [indent + "\(field.number): [\(shown)]  packed fixed32 as float, len \(content.bytes.count)\(also)" + at]
             case .bytes:
                 let hex = content.bytes.prefix(32).map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
                 return [indent + "\(field.number): 0x\(hex)\(content.bytes.count > 32 ? "…" : "")  bytes, len \(content.bytes.count)\(also)" + at]

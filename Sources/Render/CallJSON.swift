@@ -1,5 +1,6 @@
 import GRPC
 import Packet
+import Protobuf
 
 /// One JSON object per call (docs/grpc-calls.md).
 enum CallJSON {
@@ -30,7 +31,13 @@ enum CallJSON {
             item.add("code", status.code.rawValue)
             item.add("name", status.code.description)
             if let text = status.message { item.add("message", text) }
-            if let details = status.details { item.add("details_base64", Base64.encode(details)) }
+            if let details = status.details, case let .object(members) = GoogleRPC.status(details) {
+                // grpc-status-details-bin's google.rpc.Status: its `details` list (Any objects), and
+                // anything else it held that was not its code and message (unknown fields, errors).
+                item.add("details", json: members.first { $0.name == "details" }.map { ProtoJSON.encode($0.value) } ?? "[]")
+                let rest = members.filter { !["code", "message", "details"].contains($0.name) }
+                if !rest.isEmpty { item.add("details_other", json: ProtoJSON.encode(.object(rest))) }
+            }
             item.add("source", status.source.rawValue)
             object.add("status", item)
         }
@@ -59,6 +66,7 @@ enum CallJSON {
         if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
+        if let bytes = message.bytes { object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes))) }
         if raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
         if let problem = message.problem { object.add("problem", problem) }
         return object

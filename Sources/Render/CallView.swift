@@ -1,6 +1,7 @@
 import Analysis
 import GRPC
 import Packet
+import Protobuf
 import Reassembly
 import WireCore
 
@@ -55,7 +56,10 @@ public struct CallView {
                 if let message = status.message { text += " \"\(message)\"" }
                 if status.source != .trailers { text += " (from \(status.source.rawValue))" }
                 lines.append(text)
-                if let details = status.details { lines.append("  status details: \(details.count) bytes (google.rpc.Status)") }
+                if let details = status.details {
+                    lines.append("  status details (google.rpc.Status, \(details.count) bytes):")
+                    lines += ProtoValueText.lines(GoogleRPC.status(details), indent: "    ")
+                }
             }
             var timing = "  timing: start \(call.start.rfc3339()) (packet \(call.firstPacket))"
             if let first = call.firstResponseTime { timing += ", first response +\(formatDuration(nanoseconds: first.nanoseconds(since: call.start)))" }
@@ -71,7 +75,8 @@ public struct CallView {
                 text += " (packet \(message.packet), stream offset \(message.streamOffset))"
                 lines.append(text)
                 if let problem = message.problem { lines.append("    ! " + problem) }
-                if hex || verbosity > 0 { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
+                if verbosity > 0, let bytes = message.bytes { lines += RawTreeText.lines(RawDecoder.decode(bytes), indent: "    ") }
+                if hex { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
             }
         }
         return lines

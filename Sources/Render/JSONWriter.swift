@@ -11,6 +11,8 @@ public struct JSONObject {
     public mutating func add(_ key: String, _ value: Bool) { members.append(JSONObject.quote(key) + ":" + (value ? "true" : "false")) }
     public mutating func add(_ key: String, _ value: [String]) { members.append(JSONObject.quote(key) + ":" + JSONObject.array(value.map(JSONObject.quote))) }
     public mutating func add(_ key: String, _ value: JSONObject) { members.append(JSONObject.quote(key) + ":" + value.text) }
+    /// An already-encoded JSON value.
+    public mutating func add(_ key: String, json value: String) { members.append(JSONObject.quote(key) + ":" + value) }
     /// An array of already-encoded JSON values.
     public mutating func add(_ key: String, raw values: [String]) { members.append(JSONObject.quote(key) + ":" + JSONObject.array(values)) }
 

@@ -24,16 +24,16 @@ import Testing
     }
 
     @Test func hostAndPort() throws {
-        #expect(try lines(["--port", "50061"]).count == 8)
+        #expect(try lines(["--port", "50061"]).count == 9)
         #expect(try lines(["--port", "1"]).isEmpty)
-        #expect(try lines(["--host", "127.0.0.1"]).count == 8)
+        #expect(try lines(["--host", "127.0.0.1"]).count == 9)
         #expect(try lines(["--host", "::1"]).isEmpty)
     }
 
     @Test func stats() throws {
         let table = try lines(["--stats", "--status", "OK"])
-        #expect(table.count == 5 + 1 + 4)  // 5 OK calls, the header, 4 methods
-        #expect(table.contains("/echo.Echo/Get  2  OK 2  817.0µs/817.0µs/1.21ms/1.21ms  33/183"))
+        #expect(table.count == 6 + 1 + 5)  // 6 OK calls, the header, 5 methods
+        #expect(table.contains("/echo.Echo/Get  2  OK 2  1.09ms/1.09ms/1.49ms/1.49ms  33/183"))
     }
 
     @Test func jsonRawAddsMessageBytes() throws {

@@ -21,6 +21,8 @@ func describe(_ fields: [RawField]) -> [String] {
             case let .message(inner): return "\(field.number):{" + describe(inner.fields).joined(separator: " ") + "}"
             case let .text(text): return "\(field.number):\"\(text)\""
             case let .packedVarints(values): return "\(field.number):[" + values.map(String.init).joined(separator: ",") + "]"
+            case let .packedFixed32(values): return "\(field.number):f32[" + values.map { "\(Float(bitPattern: $0))" }.joined(separator: ",") + "]"
+            case let .packedFixed64(values): return "\(field.number):f64[" + values.map { "\(Double(bitPattern: $0))" }.joined(separator: ",") + "]"
             case .bytes: return "\(field.number):0x" + content.bytes.map { String(format: "%02x", $0) }.joined()
             }
         }
@@ -51,6 +53,9 @@ func describe(_ fields: [RawField]) -> [String] {
         #expect(fields.contains("90:[601,701]"))
         #expect(fields.contains("91:[602,702]"))
         #expect(fields.contains("102:[1,0]"))
+        // 100: {`00c0184400c03144`} packed floats 611, 711; 101: packed doubles 612, 712.
+        #expect(fields.contains("100:f32[611.0,711.0]"))
+        #expect(fields.contains("101:f64[612.0,712.0]"))
         #expect(decoded.fields.map(\.number).filter { $0 >= 90 } == Array(90...103))
     }
 
@@ -119,7 +124,7 @@ func describe(_ fields: [RawField]) -> [String] {
         #expect(text[0] == "1: 150  varint (sint 75)  @100..<103")
         #expect(text[2] == "3: 18446744073709551614  varint (int64 -2, sint 9223372036854775807)  @105..<116")
         #expect(text[3] == "4: \"hello\"  len 5  @116..<123")
-        #expect(text[5] == "  1: message  len 2 (also reads as packed varints, text)  @125..<129")
+        #expect(text[5] == "  1: message  len 2  @125..<129")
     }
 
     @Test(arguments: [

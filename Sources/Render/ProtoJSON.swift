@@ -1,0 +1,86 @@
+import GRPC
+import Protobuf
+import WireCore
+
+/// Messages as JSON (docs/grpc-calls.md): decoded values in the proto3 JSON mapping
+/// (protobuf.dev "ProtoJSON Format"), schema-less messages as a raw field tree with byte ranges.
+public enum ProtoJSON {
+    /// proto3 JSON: int64/uint64 as strings, bytes base64, non-finite doubles as strings.
+    public static func encode(_ value: ProtoValue) -> String {
+        switch value {
+        case let .string(text): return JSONObject.quote(text)
+        case let .int(number): return number.magnitude > 0x7FFF_FFFF ? JSONObject.quote(String(number)) : String(number)
+        case let .uint(number): return number > 0xFFFF_FFFF ? JSONObject.quote(String(number)) : String(number)
+        case let .bool(flag): return flag ? "true" : "false"
+        case let .double(number): return double(number)
+        case let .bytes(bytes): return JSONObject.quote(Base64.encode(bytes))
+        case let .enumValue(name, number): return name.map(JSONObject.quote) ?? String(number)
+        case let .wellKnown(text): return JSONObject.quote(text)
+        case let .list(items): return JSONObject.array(items.map(encode))
+        case let .object(members):
+            var object = JSONObject()
+            for member in members { object.add(member.jsonName, json: encode(member.value)) }
+            return object.text
+        case let .unknown(field, note):
+            var object = JSONObject()
+            object.add("unknown", true)
+            if let note { object.add("note", note) }
+            object.add("field", json: rawField(field))
+            return object.text
+        }
+    }
+
+    /// `[{"field":1,"wire_type":"varint","offset":0,"length":3,"varint":150}, …]`, plus problems.
+    public static func rawTree(_ message: RawMessage) -> String {
+        var object = JSONObject()
+        object.add("fields", raw: message.fields.map(rawField))
+        if !message.problems.isEmpty { object.add("problems", message.problems.map { $0.message + ($0.span.map { " @\($0)" } ?? "") }) }
+        if let undecoded = message.undecoded {
+            object.add("undecoded_offset", undecoded.start)
+            object.add("undecoded_length", undecoded.count)
+        }
+        return object.text
+    }
+
+    static func rawField(_ field: RawField) -> String {
+        var object = JSONObject()
+        object.add("field", field.number)
+        object.add("wire_type", field.wireType.description)
+        object.add("offset", field.span.start)
+        object.add("length", field.span.count)
+        switch field.value {
+        case let .varint(value):
+            object.add("varint", json: unsigned(value))
+            if value > 1 { object.add("zigzag", json: signed(value.zigZagDecoded)) }
+        case let .fixed64(value):
+            object.add("fixed64", json: unsigned(value))
+            object.add("double", json: double(Double(bitPattern: value)))
+        case let .fixed32(value):
+            object.add("fixed32", json: unsigned(UInt64(value)))
+            object.add("float", json: double(Double(Float(bitPattern: value))))
+        case let .group(fields):
+            object.add("group", raw: fields.map(rawField))
+        case let .lengthDelimited(content):
+            switch content.interpretation {
+            case let .message(inner): object.add("message", json: rawTree(inner))
+            case let .text(text): object.add("text", text)
+            case let .packedVarints(values): object.add("packed_varints", raw: values.map(unsigned))
+            case let .packedFixed32(values): object.add("packed_floats", raw: values.map { double(Double(Float(bitPattern: $0))) })
+            case let .packedFixed64(values): object.add("packed_doubles", raw: values.map { double(Double(bitPattern: $0)) })
+            case .bytes: object.add("bytes_hex", content.bytes.map(HexDump.hex).joined())
+            }
+            if !content.alternatives.isEmpty { object.add("also", content.alternatives) }
+        }
+        return object.text
+    }
+
+    /// Integers beyond 2^53 (not exact in a JSON double) as strings.
+    static func unsigned(_ value: UInt64) -> String { value > 1 << 53 ? JSONObject.quote(String(value)) : String(value) }
+    static func signed(_ value: Int64) -> String { value.magnitude > 1 << 53 ? JSONObject.quote(String(value)) : String(value) }
+
+    static func double(_ value: Double) -> String {
+        if value.isNaN { return "\"NaN\"" }
+        if value.isInfinite { return value > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
+        return "\(value)"
+    }
+}
