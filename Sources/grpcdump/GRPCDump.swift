@@ -1,14 +1,28 @@
 import ArgumentParser
 
-/// `grpcdump`: reads a capture and shows what it holds, layer by layer.
+/// The entry point: `grpcdump serve` and `grpcdump call` are dispatched by their first word (the
+/// capture reader's trailing filter words would otherwise swallow a subcommand name).
 @main
-struct GRPCDump: ParsableCommand {
+enum Main {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "serve": await ServeCommand.main(Array(arguments.dropFirst()))
+        case "call": await CallCommand.main(Array(arguments.dropFirst()))
+        default: await GRPCDump.main(arguments)
+        }
+    }
+}
+
+/// `grpcdump`: reads a capture and shows what it holds, layer by layer.
+struct GRPCDump: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grpcdump",
         abstract: "Decode the gRPC calls, HTTP/2 frames and TCP streams in a packet capture.",
         discussion: """
             Reads pcap or pcapng files (or - for standard input). A filter expression in \
-            tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`.
+            tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`. \
+            `grpcdump serve` and `grpcdump call` are the reference gRPC server and client.
             """,
         version: "0.1.0")
 
@@ -16,7 +30,7 @@ struct GRPCDump: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Call filters") var calls: CallFilterOptions
 
-    func run() throws {
+    func run() async throws {
         let exitCode = try ReadCommand(input: input, output: output, filter: calls.filter).run()
         if exitCode != 0 { throw ExitCode(exitCode) }
     }

@@ -29,6 +29,11 @@ struct TextOutput {
         writeAll(Array(("\r\u{1B}[K" + (text.map { "grpcdump: " + $0 } ?? "")).utf8), to: STDERR_FILENO)
     }
 
+    /// One line to standard output at once (for long-running commands whose output is followed live).
+    static func immediate(_ text: String) {
+        writeAll(Array((text + "\n").utf8), to: STDOUT_FILENO)
+    }
+
     static func error(_ text: String) {
         writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
     }

@@ -1,0 +1,48 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// The reference gRPC server (`grpcdump serve`): every reference service, plaintext HTTP/2
+/// (prior knowledge), gzip and deflate, requests up to 16 MiB, client keepalive pings allowed
+/// every 100 ms.
+public enum ReferenceServer {
+    public static let services = [
+        "userservice.UserService", "reference.FileService", "reference.LogService", "reference.MetricsService", "grpc.health.v1.Health",
+    ]
+
+    /// Starts the server on `host:port` (0: any free port), runs `body` with the port it listens
+    /// on, then shuts down gracefully.
+    public static func with<Result: Sendable>(
+        host: String = "127.0.0.1", port: Int = 0, log: CallLog = .silent,
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
+        let transport = HTTP2ServerTransport.Posix(
+            address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
+            config: .defaults { config in
+                config.compression.enabledAlgorithms = .all
+                config.rpc.maxRequestPayloadSize = 16 << 20
+                config.connection.keepalive.clientBehavior.allowWithoutCalls = true
+                config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .milliseconds(100)
+            })
+        let health = HealthService(services: services)
+        let server = GRPCServer(
+            transport: transport,
+            services: [UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health],
+            interceptors: [ServerLoggingInterceptor(log: log), ServerAuthInterceptor()])
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            guard let listening = try await transport.listeningAddress.ipv4?.port else {
+                server.beginGracefulShutdown()
+                throw RPCError(code: .unavailable, message: "the server did not start listening on \(host):\(port)")
+            }
+            do {
+                let result = try await body(listening)
+                server.beginGracefulShutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                server.beginGracefulShutdown()
+                throw error
+            }
+        }
+    }
+}
