@@ -167,8 +167,11 @@ public struct CallAssembler: Sendable {
         if let status = TrailerStatus.parse(call.trailers, warnings: &call.warnings) {
             call.status = status
         } else if let reset = call.resetCode {
-            if reset == .cancel, call.resetByClient, let timeout = call.timeoutNanoseconds, call.latencyNanoseconds >= timeout {
-                // The client gave up at its deadline: what it reports is DEADLINE_EXCEEDED.
+            if reset == .cancel, call.resetByClient, let timeout = call.timeoutNanoseconds,
+               call.latencyNanoseconds >= timeout - max(10_000_000, timeout / 10) {
+                // The client gave up at its deadline: what it reports is DEADLINE_EXCEEDED. Its clock
+                // starts before the HEADERS reach the wire (connection set-up, queueing), so the reset
+                // is seen up to 10% (at least 10 ms) before the grpc-timeout has passed on the wire.
                 call.status = GRPCStatus(code: .deadlineExceeded, message: "client reset the stream when its \(formatDuration(nanoseconds: timeout)) deadline passed",
                                          details: nil, source: .reset)
             } else {

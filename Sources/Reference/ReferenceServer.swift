@@ -34,15 +34,15 @@ public enum ReferenceServer {
                 server.beginGracefulShutdown()
                 throw RPCError(code: .unavailable, message: "the server did not start listening on \(host):\(port)")
             }
-            do {
-                let result = try await body(listening)
-                server.beginGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                server.beginGracefulShutdown()
-                throw error
-            }
+            let outcome: Swift.Result<Result, any Error>
+            do { outcome = .success(try await body(listening)) } catch { outcome = .failure(error) }
+            // Graceful shutdown waits for open RPCs; a stream a peer left open would hold it
+            // forever, so after a 2 s grace period the server is cancelled.
+            server.beginGracefulShutdown()
+            group.addTask { try await Task.sleep(for: .seconds(2)) }
+            _ = try? await group.next()
+            group.cancelAll()
+            return try outcome.get()
         }
     }
 }
