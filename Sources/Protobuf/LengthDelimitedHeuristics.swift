@@ -5,7 +5,8 @@ import WireCore
 ///
 /// 1. **text**, when the bytes are valid UTF-8 and every character is printable (or tab, CR, LF).
 ///    Short printable strings often also parse as messages (`"hi"` is field 13 = 105), so text
-///    wins over a message made only of printable bytes.
+///    wins over a message made only of printable bytes — unless the text holds a tab, CR or LF
+///    and the message reading is complete: those bytes (0x09, 0x0A, 0x0D) are common tags.
 /// 2. **message**, when the bytes parse completely as fields (no error, nothing left over).
 /// 3. **packed fixed64 / fixed32**, when the length is a multiple of 8 (4) and every value read
 ///    as a double (float) is plausible: zero or a finite magnitude in 1e-9…1e15. Random bytes
@@ -29,9 +30,13 @@ public enum LengthDelimitedHeuristics {
             if parsed.isClean, !parsed.fields.isEmpty { message = parsed }
         }
         let packed = packedVarints(bytes)
+        // Text with line breaks or tabs that also parses completely as a message is a message:
+        // "\n#grpc.reflection…" is field 1, length 35, not a line break and a '#'.
+        let whitespace = text?.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0 == "\t" } ?? false
         var readings: [(String, LengthDelimited.Interpretation)] = []
-        if let text, printable { readings.append(("text", .text(text))) }
+        if let text, printable, !(whitespace && message != nil) { readings.append(("text", .text(text))) }
         if let message { readings.append(("message", .message(message))) }
+        if let text, printable, whitespace, message != nil { readings.append(("text", .text(text))) }
         if !printable, message == nil {
             if let values = packedFixed64(bytes) { readings.append(("packed fixed64", .packedFixed64(values))) }
             if let values = packedFixed32(bytes) { readings.append(("packed fixed32", .packedFixed32(values))) }

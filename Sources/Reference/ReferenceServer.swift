@@ -1,12 +1,15 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import ReferenceProtos
 
-/// The reference gRPC server (`grpcdump serve`): every reference service, plaintext HTTP/2
+/// The reference gRPC server (`grpcdump serve`): every reference service, health and server
+/// reflection (v1 and v1alpha), plaintext HTTP/2
 /// (prior knowledge), gzip and deflate, requests up to 16 MiB, client keepalive pings allowed
 /// every 100 ms.
 public enum ReferenceServer {
     public static let services = [
         "userservice.UserService", "reference.FileService", "reference.LogService", "reference.MetricsService", "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
     ]
 
     /// Starts the server on `host:port` (0: any free port), runs `body` with the port it listens
@@ -24,15 +27,17 @@ public enum ReferenceServer {
                 config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .milliseconds(100)
             })
         let health = HealthService(services: services)
+        let reflection = try ReflectionIndex(descriptorSet: referenceDescriptorSet, services: services)
         let server = GRPCServer(
             transport: transport,
-            services: [UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health],
+            services: [UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health,
+                       ReflectionServiceV1(index: reflection), ReflectionServiceV1Alpha(index: reflection)],
             interceptors: [ServerLoggingInterceptor(log: log), ServerAuthInterceptor()])
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            guard let listening = try await transport.listeningAddress.ipv4?.port else {
+            guard let listening = try? await transport.listeningAddress.ipv4?.port else {
                 server.beginGracefulShutdown()
-                throw RPCError(code: .unavailable, message: "the server did not start listening on \(host):\(port)")
+                throw ListenError(host: host, port: port)
             }
             let outcome: Swift.Result<Result, any Error>
             do { outcome = .success(try await body(listening)) } catch { outcome = .failure(error) }
@@ -45,4 +50,11 @@ public enum ReferenceServer {
             return try outcome.get()
         }
     }
+}
+
+/// The server could not listen: the port is taken, or the host is not an address of this machine.
+public struct ListenError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var description: String { "cannot listen on \(host):\(port): the port is in use or the address is not this machine's" }
 }

@@ -1,5 +1,6 @@
 import GRPCCore
 import ReferenceProtos
+import SwiftProtobuf
 
 extension Scenario {
     static let transportScenarios: [Scenario] = [
@@ -15,6 +16,31 @@ extension Scenario {
                 }
                 try expect(watched == .serving, "Watch: expected SERVING, got \(watched)")
                 return ["Check(\"\") → \(overall.status)", "Check(no.such.Service) → NOT_FOUND", "Watch(userservice.UserService) → \(watched), then cancelled"]
+            }
+        },
+        Scenario(name: "reflection", summary: "Server reflection v1: list services, the file of userservice.UserService with its imports, an unknown symbol; v1alpha: list services") { client in
+            try await client.with { grpc in
+                let answers = try await Grpc_Reflection_V1_ServerReflection.Client(wrapping: grpc).serverReflectionInfo { writer in
+                    try await writer.write(.with { $0.listServices = "*" })
+                    try await writer.write(.with { $0.fileContainingSymbol = "userservice.UserService" })
+                    try await writer.write(.with { $0.fileContainingSymbol = "no.such.Symbol" })
+                } onResponse: { response in
+                    try await response.messages.reduce(into: [Grpc_Reflection_V1_ServerReflectionResponse]()) { $0.append($1) }
+                }
+                try expect(answers.count == 3, "expected 3 answers, got \(answers.count)")
+                let services = answers[0].listServicesResponse.service.map(\.name)
+                try expect(services.contains("userservice.UserService"), "services: \(services)")
+                let files = try answers[1].fileDescriptorResponse.fileDescriptorProto.map { try Google_Protobuf_FileDescriptorProto(serializedBytes: $0).name }
+                try expect(files.first == "reference/userservice.proto" && files.contains("google/protobuf/timestamp.proto"), "files: \(files)")
+                try expect(answers[2].errorResponse.errorCode == 5, "unknown symbol: \(answers[2])")
+                let alpha = try await Grpc_Reflection_V1alpha_ServerReflection.Client(wrapping: grpc).serverReflectionInfo { writer in
+                    try await writer.write(.with { $0.listServices = "*" })
+                } onResponse: { response in
+                    try await response.messages.reduce(into: [String]()) { $0 += $1.listServicesResponse.service.map(\.name) }
+                }
+                try expect(alpha == services, "v1alpha lists \(alpha), v1 \(services)")
+                return ["v1 list: \(services.count) services", "v1 file of userservice.UserService: \(files.joined(separator: ", "))",
+                        "v1 no.such.Symbol → error \(answers[2].errorResponse.errorCode)", "v1alpha list: \(alpha.count) services"]
             }
         },
         Scenario(name: "keepalive", summary: "A client sending keepalive PINGs every 200 ms, idle for 700 ms between two calls") { client in

@@ -19,6 +19,8 @@ struct ReferenceTrafficTests {
         "/reference.FileService/UploadFile OK": 2, "/reference.LogService/StreamLogs CANCELLED": 1,
         "/reference.MetricsService/RecordMetrics OK": 1, "/grpc.health.v1.Health/Check OK": 1,
         "/grpc.health.v1.Health/Check NOT_FOUND": 1, "/grpc.health.v1.Health/Watch CANCELLED": 1,
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo OK": 1,
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo OK": 1,
     ]
 
     @Test func everyScenarioPassesAgainstAnInProcessServer() throws {
@@ -41,6 +43,15 @@ struct ReferenceTrafficTests {
         let result = try CommandRunner.grpcdump(["call", "--target", "127.0.0.1:1", "--scenario", "unary"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("FAIL unary"))
+    }
+
+    @Test func aPortInUseIsAClearError() throws {
+        let first = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
+        defer { first.stop() }
+        let port = try #require(first.said.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let second = try CommandRunner.grpcdump(["serve", "--port", port, "--duration", "1"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(second.stderr)")
     }
 
     @Test(.enabled(if: CommandRunner.which("tcpdump") != nil && getuid() == 0, "needs tcpdump and root"))

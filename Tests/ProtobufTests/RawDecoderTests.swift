@@ -176,3 +176,18 @@ func describe(_ fields: [RawField]) -> [String] {
         }
     }
 }
+
+@Suite struct LengthDelimitedChoiceTests {
+    @Test func textWithALineBreakThatParsesAsAMessageIsAMessage() {
+        // ServiceResponse{name: …} in a LEN field, as server reflection sends it: 0a 23 "grpc…" is
+        // printable text but for the 0x0a (and 0x23 is '#').
+        let name = "grpc.reflection.v1.ServerReflection"
+        let inner: [UInt8] = [0x0A, UInt8(name.utf8.count)] + Array(name.utf8)
+        let decoded = RawDecoder.decode([0x0A, UInt8(inner.count)] + inner)
+        #expect(describe(decoded.fields) == ["1:{1:\"\(name)\"}"])
+        if case let .lengthDelimited(content) = decoded.fields[0].value { #expect(content.alternatives == ["text"]) }
+        // Plain text with a line break that is not a message stays text.
+        let line = Array("hi\nthere".utf8)
+        #expect(describe(RawDecoder.decode([0x12, UInt8(line.count)] + line).fields) == ["2:\"hi\nthere\""])
+    }
+}
