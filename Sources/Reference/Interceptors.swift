@@ -49,7 +49,7 @@ struct ServerLoggingInterceptor: ServerInterceptor {
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
         log.write("server: \(context.descriptor.fullyQualifiedMethod) from \(context.remotePeer)")
-        if let delay = request.metadata[stringValues: "x-simulate-delay-ms"].first(where: { _ in true }).flatMap({ Int($0) }) {
+        if let delay = request.metadata.firstString("x-simulate-delay-ms").flatMap({ Int($0) }) {
             try await Task.sleep(for: .milliseconds(delay))
         }
         do {
@@ -71,7 +71,7 @@ struct ClientAuthInterceptor: ClientInterceptor {
         next: (StreamingClientRequest<Input>, ClientContext) async throws -> StreamingClientResponse<Output>
     ) async throws -> StreamingClientResponse<Output> {
         var request = request
-        if let token, request.metadata[stringValues: "authorization"].first(where: { _ in true }) == nil {
+        if let token, request.metadata.firstString("authorization") == nil {
             request.metadata.addString("Bearer \(token)", forKey: "authorization")
         }
         let id = counter.next()
@@ -99,4 +99,12 @@ struct ClientLoggingInterceptor: ClientInterceptor {
 final class RequestCounter: Sendable {
     private let value = Atomic<Int>(0)
     func next() -> Int { value.add(1, ordering: .relaxed).newValue }
+}
+
+extension Metadata {
+    /// The first string value of `key`, if any.
+    func firstString(_ key: String) -> String? {
+        var values = self[stringValues: key].makeIterator()
+        return values.next()
+    }
 }

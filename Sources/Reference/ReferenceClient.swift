@@ -13,6 +13,11 @@ public struct ReferenceClient: Sendable {
         self.log = log
     }
 
+    static func isIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Runs `body` with a client on its own HTTP/2 connection. `token`: the bearer token its
     /// interceptor adds; `keepalive`: the interval of client PINGs (also without calls).
     func with<Result: Sendable>(
@@ -20,7 +25,7 @@ public struct ReferenceClient: Sendable {
         _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         let transport = try HTTP2ClientTransport.Posix(
-            target: .ipv4(address: host, port: port), transportSecurity: .plaintext,
+            target: Self.isIPv4(host) ? .ipv4(address: host, port: port) : .dns(host: host, port: port), transportSecurity: .plaintext,
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
                 if let keepalive { config.connection.keepalive = .init(time: keepalive, timeout: .seconds(5), allowWithoutCalls: true) }

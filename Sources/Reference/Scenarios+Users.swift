@@ -8,8 +8,8 @@ extension Scenario {
                 try await Userservice_UserService.Client(wrapping: grpc).getUser(.with { $0.id = 1 }) { response in
                     let user = try response.message
                     try expect(user.username == "ada", "expected user ada, got \(user.username)")
-                    try expect(response.metadata[stringValues: "server-version"].contains { _ in true }, "no server-version header")
-                    try expect(response.trailingMetadata[binaryValues: "checksum-bin"].contains { _ in true }, "no checksum-bin trailer")
+                    try expect(response.metadata.firstString("server-version") != nil, "no server-version header")
+                    try expect(response.trailingMetadata[binaryValues: "checksum-bin"].contains { !$0.isEmpty }, "no checksum-bin trailer")
                     return ["GetUser(1) → \(user.username) <\(user.email)>, role \(user.role), \(user.attributes.count) attributes"]
                 }
             }
@@ -26,7 +26,7 @@ extension Scenario {
                         for try await part in response.bodyParts {
                             switch part {
                             case let .message(user): names.append(user.username)
-                            case let .trailingMetadata(trailers): next = trailers[stringValues: "next-page-token"].first { _ in true } ?? ""
+                            case let .trailingMetadata(trailers): next = trailers.firstString("next-page-token") ?? ""
                             }
                         }
                         return (names, next)

@@ -27,7 +27,7 @@ struct CallCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list {
-            for scenario in Scenario.all { print("\(scenario.name): \(scenario.summary)") }
+            for scenario in Scenario.all { TextOutput.immediate("\(scenario.name): \(scenario.summary)") }
             return
         }
         let chosen = scenario.contains("all") ? Scenario.all : scenario.compactMap(Scenario.named)
@@ -39,7 +39,7 @@ struct CallCommand: AsyncParsableCommand {
             results = try await ReferenceServer.with(log: log) { port in await Self.run(chosen, ReferenceClient(host: "127.0.0.1", port: port, log: log)) }
         }
         let failed = results.filter { !$0.passed }
-        print("\(results.count - failed.count) of \(results.count) scenarios passed")
+        TextOutput.immediate("\(results.count - failed.count) of \(results.count) scenarios passed")
         if !failed.isEmpty { throw ExitCode(1) }
     }
 
