@@ -1,3 +1,5 @@
+import WireCore
+
 /// The container format of a capture file, recognised from its first four bytes.
 public enum CaptureFormat: Sendable, Hashable, CustomStringConvertible {
     /// Classic libpcap format; `nanosecond` for the 0xA1B23C4D magic, `modified` for
@@ -47,11 +49,7 @@ public enum CaptureFormat: Sendable, Hashable, CustomStringConvertible {
         if !bytes.isEmpty, bytes.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) }) {
             return "a text file"
         }
-        let hex = bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined(separator: " ")
-        return "unrecognised leading bytes \(hex)"
+        return "unrecognised leading bytes \(Hex.string(bytes, separator: " "))"
     }
 }
 

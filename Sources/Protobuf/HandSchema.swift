@@ -69,7 +69,7 @@ public struct HandSchemaDecoder: Sendable {
             }
         }
         if !raw.isClean {
-            let problem = raw.problems.first.map { $0.message + ($0.span.map { " @\($0)" } ?? "") } ?? "undecoded bytes"
+            let problem = raw.problems.first?.messageWithSpan ?? "undecoded bytes"
             members.append(ProtoMember(name: "!", jsonName: "@error", value: .string(problem)))
         }
         return .object(members)

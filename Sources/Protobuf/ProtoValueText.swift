@@ -1,3 +1,5 @@
+import WireCore
+
 /// A decoded message in the style of protobuf text format: `name: value` per line, nested
 /// messages in braces, repeated fields as repeated entries, unknown fields raw with their range.
 ///
@@ -38,7 +40,7 @@ public enum ProtoValueText {
         case let .uint(number): String(number)
         case let .bool(flag): flag ? "true" : "false"
         case let .double(number): "\(number)"
-        case let .bytes(bytes): "0x" + bytes.map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
+        case let .bytes(bytes): "0x" + Hex.string(bytes)
         case let .enumValue(name, number): name ?? String(number)
         case let .wellKnown(text): text
         case .object, .list, .unknown: ""

@@ -11,7 +11,7 @@ public enum RawTreeText {
     public static func lines(_ message: RawMessage, indent: String = "") -> [String] {
         var lines: [String] = []
         for field in message.fields { lines += self.lines(field, indent: indent) }
-        for problem in message.problems { lines.append(indent + "! " + problem.message + (problem.span.map { " @\($0)" } ?? "")) }
+        for problem in message.problems { lines.append(indent + "! " + problem.messageWithSpan) }
         if let undecoded = message.undecoded, undecoded.count > 0 { lines.append(indent + "! \(undecoded.count) bytes not decoded @\(undecoded)") }
         return lines
     }
@@ -47,7 +47,7 @@ public enum RawTreeText {
                 let shown = values.map { "\(Float(bitPattern: $0))" }.joined(separator: ", ")
                 return [indent + "\(field.number): [\(shown)]  packed fixed32 as float, len \(content.bytes.count)\(also)" + at]
             case .bytes:
-                let hex = content.bytes.prefix(32).map { byte in String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16) }.joined()
+                let hex = Hex.string(content.bytes.prefix(32))
                 return [indent + "\(field.number): 0x\(hex)\(content.bytes.count > 32 ? "…" : "")  bytes, len \(content.bytes.count)\(also)" + at]
             }
         }

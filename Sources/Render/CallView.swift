@@ -120,7 +120,7 @@ public struct CallView {
         guard name.hasSuffix("-bin") else { return "" }
         switch Base64.decode(value) {
         case let .success(bytes) where bytes.isEmpty: return "  (0 bytes)"
-        case let .success(bytes): return "  (\(bytes.count) bytes: \(bytes.prefix(32).map(HexDump.hex).joined())\(bytes.count > 32 ? "…" : ""))"
+        case let .success(bytes): return "  (\(bytes.count) bytes: \(Hex.string(bytes.prefix(32)))\(bytes.count > 32 ? "…" : ""))"
         case let .failure(error): return "  (! not valid base64 at character \(error.offset))"
         }
     }

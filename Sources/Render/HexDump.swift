@@ -1,3 +1,5 @@
+import WireCore
+
 /// A classic hex dump: offset, 16 bytes in hex, and their printable ASCII.
 public enum HexDump {
     public static func lines(_ bytes: [UInt8], indent: String = "", baseOffset: Int = 0) -> [String] {
@@ -6,16 +8,11 @@ public enum HexDump {
             let offset = String(baseOffset + start, radix: 16)
             var line = indent + String(repeating: "0", count: max(0, 4 - offset.count)) + offset + "  "
             for (index, byte) in row.enumerated() {
-                line += hex(byte) + (index == 7 ? "  " : " ")
+                line += Hex.byte(byte) + (index == 7 ? "  " : " ")
             }
             line += String(repeating: "   ", count: 16 - row.count) + (row.count <= 8 ? " " : "")
             line += " " + String(row.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "." })
             return line
         }
-    }
-
-    public static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
     }
 }

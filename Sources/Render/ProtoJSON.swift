@@ -34,7 +34,7 @@ public enum ProtoJSON {
     public static func rawTree(_ message: RawMessage) -> String {
         var object = JSONObject()
         object.add("fields", raw: message.fields.map(rawField))
-        if !message.problems.isEmpty { object.add("problems", message.problems.map { $0.message + ($0.span.map { " @\($0)" } ?? "") }) }
+        if !message.problems.isEmpty { object.add("problems", message.problems.map(\.messageWithSpan)) }
         if let undecoded = message.undecoded {
             object.add("undecoded_offset", undecoded.start)
             object.add("undecoded_length", undecoded.count)
@@ -67,7 +67,7 @@ public enum ProtoJSON {
             case let .packedVarints(values): object.add("packed_varints", raw: values.map(unsigned))
             case let .packedFixed32(values): object.add("packed_floats", raw: values.map { double(Double(Float(bitPattern: $0))) })
             case let .packedFixed64(values): object.add("packed_doubles", raw: values.map { double(Double(bitPattern: $0)) })
-            case .bytes: object.add("bytes_hex", content.bytes.map(HexDump.hex).joined())
+            case .bytes: object.add("bytes_hex", Hex.string(content.bytes))
             }
             if !content.alternatives.isEmpty { object.add("also", content.alternatives) }
         }

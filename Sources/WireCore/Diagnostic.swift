@@ -49,6 +49,9 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         self.length = length
     }
 
+    /// The message and the byte range it concerns: `length 64 runs past the end @2..<4`.
+    public var messageWithSpan: String { message + (span.map { " @\($0)" } ?? "") }
+
     public var description: String {
         var text = ""
         if let packet { text += "packet \(packet): " }
