@@ -52,25 +52,12 @@ struct LiveToolCaptureTests {
     static func capture(interface: String, extra: [String], into file: URL, request: [UInt8], response: [UInt8]) throws -> UInt16 {
         let listener = try LoopbackSocket.listen()
         defer { listener.close() }
-        let tcpdump = Process()
-        tcpdump.executableURL = CommandRunner.which("tcpdump")!
-        tcpdump.arguments = ["-i", interface, "-U", "--immediate-mode", "-w", file.path] + extra + ["tcp port \(listener.port)"]
-        let errors = Pipe()
-        tcpdump.standardError = errors
-        try tcpdump.run()
-        defer {
-            // tcpdump inherits the test runner's blocked SIGINT/SIGTERM; with -U every packet is
-            // already written, so SIGKILL loses nothing.
-            kill(tcpdump.processIdentifier, SIGKILL)
-            tcpdump.waitUntilExit()
-        }
-        // tcpdump says "listening on …" once it captures.
-        var said = Data()
-        while !String(decoding: said, as: UTF8.self).contains("listening on") {
-            let chunk = errors.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { throw CocoaError(.executableLoad) }
-            said += chunk
-        }
+        // tcpdump says "listening on …" once it captures; with -U every packet is already written
+        // when it is stopped (SIGKILL: it inherits the test runner's blocked SIGINT/SIGTERM).
+        let tcpdump = try Background(CommandRunner.which("tcpdump")!,
+                                     ["-i", interface, "-U", "--immediate-mode", "-w", file.path] + extra + ["tcp port \(listener.port)"],
+                                     waitFor: "listening on", onStandardError: true)
+        defer { tcpdump.stop() }
         try LoopbackSocket.exchange(with: listener, request: request, response: response)
         // Wait (up to 5 s) until tcpdump has written the whole exchange, both FINs included.
         for _ in 0..<50 {
