@@ -3,8 +3,7 @@ import GRPCNIOTransportHTTP2
 import ReferenceProtos
 
 /// The reference gRPC server (`grpcdump serve`): every reference service, health and server
-/// reflection (v1 and v1alpha), plaintext HTTP/2
-/// (prior knowledge), gzip and deflate, requests up to 16 MiB, client keepalive pings allowed
+/// reflection (v1 and v1alpha), over plaintext HTTP/2 (prior knowledge) or TLS/mTLS, gzip and deflate, requests up to 16 MiB, client keepalive pings allowed
 /// every 100 ms.
 public enum ReferenceServer {
     public static let services = [
@@ -12,20 +11,43 @@ public enum ReferenceServer {
         "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
     ]
 
-    /// Starts the server on `host:port` (0: any free port), runs `body` with the port it listens
-    /// on, then shuts down gracefully.
+    /// Starts the server on `host:port` (0: any free port), in plaintext or with `tls`, runs
+    /// `body` with the port it listens on, then shuts down gracefully.
     public static func with<Result: Sendable>(
-        host: String = "127.0.0.1", port: Int = 0, log: CallLog = .silent,
+        host: String = "127.0.0.1", port: Int = 0, tls: ReferenceTLS? = nil, log: CallLog = .silent,
         _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
-            config: .defaults { config in
-                config.compression.enabledAlgorithms = .all
-                config.rpc.maxRequestPayloadSize = 16 << 20
-                config.connection.keepalive.clientBehavior.allowWithoutCalls = true
-                config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .milliseconds(100)
-            })
+        var compression = HTTP2ServerTransport.Config.Compression.defaults
+        compression.enabledAlgorithms = .all
+        var rpc = HTTP2ServerTransport.Config.RPC.defaults
+        rpc.maxRequestPayloadSize = 16 << 20
+        var connection = HTTP2ServerTransport.Config.Connection.defaults
+        connection.keepalive.clientBehavior.allowWithoutCalls = true
+        connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .milliseconds(100)
+
+        guard let tls else {
+            let transport = HTTP2ServerTransport.Posix(
+                address: .ipv4(host: host, port: port), transportSecurity: .plaintext,
+                config: .defaults { config in
+                    config.compression = compression
+                    config.rpc = rpc
+                    config.connection = connection
+                })
+            return try await run(transport, listeningPort: { try? await transport.listeningAddress.ipv4?.port }, host: host, port: port, log: log, body)
+        }
+        var config = HTTP2ServerTransport.Custom<TLSListenerFactory>.Config.defaults
+        config.compression = compression
+        config.rpc = rpc
+        config.connection = connection
+        let transport = HTTP2ServerTransport.Custom(
+            listenerFactory: TLSListenerFactory(host: host, port: port, context: try tls.serverContext()), config: config)
+        return try await run(transport, listeningPort: { await transport.listeningAddress?.ipv4?.port }, host: host, port: port, log: log, body)
+    }
+
+    private static func run<Transport: ServerTransport, Result: Sendable>(
+        _ transport: Transport, listeningPort: @Sendable () async -> Int?, host: String, port: Int, log: CallLog,
+        _ body: @Sendable (Int) async throws -> Result
+    ) async throws -> Result {
         let health = HealthService(services: services)
         let reflection = try ReflectionIndex(descriptorSet: referenceDescriptorSet, services: services)
         let server = GRPCServer(
@@ -35,7 +57,7 @@ public enum ReferenceServer {
             interceptors: [ServerLoggingInterceptor(log: log), ServerAuthInterceptor()])
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            guard let listening = try? await transport.listeningAddress.ipv4?.port else {
+            guard let listening = await listeningPort() else {
                 server.beginGracefulShutdown()
                 throw ListenError(host: host, port: port)
             }

@@ -12,6 +12,7 @@ struct CallCommand: AsyncParsableCommand {
     @Option(help: "Scenario to run, or 'all' (repeatable).") var scenario: [String] = ["all"]
     @Flag(help: "List the scenarios and exit.") var list = false
     @Flag(help: "Log each call on standard error.") var verbose = false
+    @OptionGroup var tlsOptions: TLSOptions
 
     func validate() throws {
         for name in scenario where name != "all" && Scenario.named(name) == nil {
@@ -32,11 +33,14 @@ struct CallCommand: AsyncParsableCommand {
         }
         let chosen = scenario.contains("all") ? Scenario.all : scenario.compactMap(Scenario.named)
         let log = verbose ? CallLog { TextOutput.error($0) } : CallLog.silent
+        let tls = try tlsOptions.settings()
         let results: [ScenarioResult]
         if let target, let (host, port) = Self.split(target) {
-            results = await Self.run(chosen, ReferenceClient(host: host, port: port, log: log))
+            results = await Self.run(chosen, ReferenceClient(host: host, port: port, tls: tls, log: log))
         } else {
-            results = try await ReferenceServer.with(log: log) { port in await Self.run(chosen, ReferenceClient(host: "127.0.0.1", port: port, log: log)) }
+            results = try await ReferenceServer.with(tls: tls, log: log) { port in
+                await Self.run(chosen, ReferenceClient(host: "127.0.0.1", port: port, tls: tls, log: log))
+            }
         }
         let failed = results.filter { !$0.passed }
         TextOutput.immediate("\(results.count - failed.count) of \(results.count) scenarios passed")

@@ -5,19 +5,22 @@ import Reference
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grpcdump serve",
-        abstract: "Run the reference gRPC server (plaintext HTTP/2) until interrupted.",
+        abstract: "Run the reference gRPC server (plaintext HTTP/2, TLS or mTLS) until interrupted.",
         discussion: "Services: \(ReferenceServer.services.joined(separator: ", ")). Calls are logged on standard error.")
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 50051
     @Option(help: "Stop after this many seconds.") var duration: Double?
     @Flag(help: "Do not log calls.") var quiet = false
+    @OptionGroup var tlsOptions: TLSOptions
 
     func run() async throws {
         let log = quiet ? CallLog.silent : CallLog { TextOutput.error($0) }
         let duration = duration
-        try await ReferenceServer.with(host: host, port: port, log: log) { port in
-            TextOutput.immediate("listening on \(host):\(port)")
+        let tls = try tlsOptions.settings()
+        let mode = tls.map { $0.mutual ? " (mTLS)" : " (TLS)" } ?? ""
+        try await ReferenceServer.with(host: host, port: port, tls: tls, log: log) { port in
+            TextOutput.immediate("listening on \(host):\(port)\(mode)")
             if let duration { try await Task.sleep(for: .seconds(duration)) } else { while true { try await Task.sleep(for: .seconds(3600)) } }
         }
     }

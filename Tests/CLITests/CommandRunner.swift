@@ -54,8 +54,8 @@ enum CommandRunner {
 
     /// tshark's `-T fields` output for a capture decoded with `decodeAs` (e.g. `tcp.port==50061,http2`):
     /// one array of fields per packet line, multiple occurrences of a field joined by `|`.
-    static func tsharkFields(_ path: String, decodeAs: String, filter: String, fields: [String]) throws -> [[String]] {
-        let result = try run(which("tshark")!, ["-r", path, "-d", decodeAs, "-Y", filter, "-T", "fields", "-E", "aggregator=|"]
+    static func tsharkFields(_ path: String, decodeAs: String, filter: String, fields: [String], options: [String] = []) throws -> [[String]] {
+        let result = try run(which("tshark")!, ["-r", path, "-d", decodeAs, "-Y", filter, "-T", "fields", "-E", "aggregator=|"] + options
             + fields.flatMap { ["-e", $0] })
         guard result.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": result.stderr]) }
         return result.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }

@@ -48,7 +48,7 @@ struct ReferenceTrafficTests {
     @Test func aPortInUseIsAClearError() throws {
         let first = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
         defer { first.stop() }
-        let port = try #require(first.said.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let port = try #require(first.listeningPort.map(String.init))
         let second = try CommandRunner.grpcdump(["serve", "--port", port, "--duration", "1"])
         #expect(second.status == 1)
         #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(second.stderr)")
@@ -63,7 +63,7 @@ struct ReferenceTrafficTests {
 
         let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
         defer { server.stop() }
-        let port = try #require(server.said.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let port = try #require(server.listeningPort)
         let tcpdump = try Background(CommandRunner.which("tcpdump")!, ["-i", "lo", "-U", "--immediate-mode", "-w", file.path, "tcp port \(port)"],
                                      waitFor: "listening on", onStandardError: true)
         let client = try CommandRunner.grpcdump(["call", "--target", "127.0.0.1:\(port)", "--scenario", "all"])
@@ -98,36 +98,5 @@ struct ReferenceTrafficTests {
         // Every error carrying google.rpc.Status details has them decoded.
         let detailed = calls.compactMap { $0["status"] as? [String: Any] }.filter { ($0["details"] as? [Any])?.isEmpty == false }
         #expect(detailed.count == 4)  // two INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED
-    }
-}
-
-/// A process running in the background until `stop()`, started once it has printed `waitFor`.
-final class Background {
-    let process = Process()
-    private(set) var said = ""
-
-    init(_ executable: URL, _ arguments: [String], waitFor text: String, onStandardError: Bool) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        if onStandardError { process.standardError = pipe } else { process.standardOutput = pipe }
-        try process.run()
-        var data = Data()
-        while !String(decoding: data, as: UTF8.self).contains(text) {
-            let chunk = pipe.fileHandleForReading.availableData
-            guard !chunk.isEmpty else {
-                stop()
-                throw CocoaError(.executableLoad)
-            }
-            data += chunk
-        }
-        said = String(decoding: data, as: UTF8.self)
-    }
-
-    /// SIGKILL: the test runner's children inherit blocked SIGINT/SIGTERM.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 }
