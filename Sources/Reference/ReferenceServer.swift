@@ -14,8 +14,8 @@ public enum ReferenceServer {
     /// Starts the server on `host:port` (0: any free port), in plaintext or with `tls`, runs
     /// `body` with the port it listens on, then shuts down gracefully.
     public static func with<Result: Sendable>(
-        host: String = "127.0.0.1", port: Int = 0, tls: ReferenceTLS? = nil, log: CallLog = .silent,
-        _ body: @Sendable (Int) async throws -> Result
+        host: String = "127.0.0.1", port: Int = 0, tls: ReferenceTLS? = nil, reflection: Set<ReflectionVersion> = Set(ReflectionVersion.allCases),
+        log: CallLog = .silent, _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         var compression = HTTP2ServerTransport.Config.Compression.defaults
         compression.enabledAlgorithms = .all
@@ -33,7 +33,7 @@ public enum ReferenceServer {
                     config.rpc = rpc
                     config.connection = connection
                 })
-            return try await run(transport, listeningPort: { try? await transport.listeningAddress.ipv4?.port }, host: host, port: port, log: log, body)
+            return try await run(transport, listeningPort: { try? await transport.listeningAddress.ipv4?.port }, host: host, port: port, reflection: reflection, log: log, body)
         }
         var config = HTTP2ServerTransport.Custom<TLSListenerFactory>.Config.defaults
         config.compression = compression
@@ -41,19 +41,24 @@ public enum ReferenceServer {
         config.connection = connection
         let transport = HTTP2ServerTransport.Custom(
             listenerFactory: TLSListenerFactory(host: host, port: port, context: try tls.serverContext()), config: config)
-        return try await run(transport, listeningPort: { await transport.listeningAddress?.ipv4?.port }, host: host, port: port, log: log, body)
+        return try await run(transport, listeningPort: { await transport.listeningAddress?.ipv4?.port }, host: host, port: port, reflection: reflection, log: log, body)
     }
 
     private static func run<Transport: ServerTransport, Result: Sendable>(
-        _ transport: Transport, listeningPort: @Sendable () async -> Int?, host: String, port: Int, log: CallLog,
-        _ body: @Sendable (Int) async throws -> Result
+        _ transport: Transport, listeningPort: @Sendable () async -> Int?, host: String, port: Int, reflection: Set<ReflectionVersion>,
+        log: CallLog, _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
-        let health = HealthService(services: services)
-        let reflection = try ReflectionIndex(descriptorSet: referenceDescriptorSet, services: services)
+        let offered = services.filter { name in ReflectionVersion.allCases.allSatisfy { name != $0.serviceName || reflection.contains($0) } }
+        let health = HealthService(services: offered)
+        let index = try ReflectionIndex(descriptorSet: referenceDescriptorSet, services: offered)
+        var handlers: [any RegistrableRPCService] = [
+            UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health,
+        ]
+        if reflection.contains(.v1) { handlers.append(ReflectionServiceV1(index: index)) }
+        if reflection.contains(.v1alpha) { handlers.append(ReflectionServiceV1Alpha(index: index)) }
         let server = GRPCServer(
             transport: transport,
-            services: [UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health,
-                       ReflectionServiceV1(index: reflection), ReflectionServiceV1Alpha(index: reflection)],
+            services: handlers,
             interceptors: [ServerLoggingInterceptor(log: log), ServerAuthInterceptor()])
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
@@ -72,6 +77,12 @@ public enum ReferenceServer {
             return try outcome.get()
         }
     }
+}
+
+/// The versions of the server reflection service.
+public enum ReflectionVersion: String, CaseIterable, Sendable {
+    case v1, v1alpha
+    public var serviceName: String { "grpc.reflection.\(rawValue).ServerReflection" }
 }
 
 /// The server could not listen: the port is taken, or the host is not an address of this machine.

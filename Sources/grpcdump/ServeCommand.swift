@@ -12,14 +12,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).") var port = 50051
     @Option(help: "Stop after this many seconds.") var duration: Double?
     @Flag(help: "Do not log calls.") var quiet = false
+    @Option(help: ArgumentHelp("Server reflection versions to offer, comma-separated: v1, v1alpha, or none.", valueName: "versions"))
+    var reflection = "v1,v1alpha"
     @OptionGroup var tlsOptions: TLSOptions
+
+    func validate() throws { _ = try reflectionVersions() }
+
+    func reflectionVersions() throws -> Set<ReflectionVersion> {
+        guard reflection != "none" else { return [] }
+        return Set(try reflection.split(separator: ",").map { word in
+            guard let version = ReflectionVersion(rawValue: String(word)) else { throw ValidationError("--reflection: unknown version '\(word)'; known: v1, v1alpha, none") }
+            return version
+        })
+    }
 
     func run() async throws {
         let log = quiet ? CallLog.silent : CallLog { TextOutput.error($0) }
         let duration = duration
         let tls = try tlsOptions.settings()
         let mode = tls.map { $0.mutual ? " (mTLS)" : " (TLS)" } ?? ""
-        try await ReferenceServer.with(host: host, port: port, tls: tls, log: log) { port in
+        try await ReferenceServer.with(host: host, port: port, tls: tls, reflection: try reflectionVersions(), log: log) { port in
             TextOutput.immediate("listening on \(host):\(port)\(mode)")
             if let duration { try await Task.sleep(for: .seconds(duration)) } else { while true { try await Task.sleep(for: .seconds(3600)) } }
         }
