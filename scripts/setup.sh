@@ -4,8 +4,11 @@
 #   zlib1g-dev    gzip/deflate gRPC messages, compressed test corpora
 #   tcpdump       tests record live loopback captures with it
 #   tshark        tests compare grpcdump's TCP reassembly with Wireshark's
+#   protobuf-compiler, libprotobuf-dev, grpc-proto
+#                 tests compare grpcdump's .proto parser with protoc on real-world .proto files
+# and from PyPI grpcio-tools (a newer protoc, with editions 2023, and its .proto files).
 set -euo pipefail
-packages=(libpcap-dev zlib1g-dev tcpdump tshark)
+packages=(libpcap-dev zlib1g-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -16,5 +19,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
+    echo "setup: installing grpcio-tools from PyPI" >&2
+    python3 -m pip install --quiet --disable-pip-version-check grpcio-tools==1.85.1
 fi
 command -v swift >/dev/null || { echo "setup: Swift 6.3 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }

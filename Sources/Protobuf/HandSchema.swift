@@ -57,9 +57,9 @@ public struct HandSchemaDecoder: Sendable {
                 continue
             }
             let value = decode(field, spec)
-            if case .stringMap = spec.kind, case let .object(entries) = value, let index = repeatedIndex[field.number],
-               case let .object(existing) = members[index].value {
-                members[index].value = .object(existing + entries)
+            if case .stringMap = spec.kind, case let .map(entries) = value, let index = repeatedIndex[field.number],
+               case let .map(existing) = members[index].value {
+                members[index].value = .map(existing + entries)
             } else if spec.repeated, let index = repeatedIndex[field.number], case let .list(items) = members[index].value {
                 members[index].value = .list(items + [value])
             } else {
@@ -78,7 +78,7 @@ public struct HandSchemaDecoder: Sendable {
     func decode(_ field: RawField, _ spec: HandSchema.Field) -> ProtoValue {
         switch (spec.kind, field.value) {
         case let (.int32, .varint(value)): return .int(Int64(Int32(truncatingIfNeeded: value)))
-        case let (.int64, .varint(value)): return .int(Int64(bitPattern: value))
+        case let (.int64, .varint(value)): return .int64(Int64(bitPattern: value))
         case let (.uint32, .varint(value)): return .uint(UInt64(UInt32(truncatingIfNeeded: value)))
         case let (.bool, .varint(value)): return .bool(value != 0)
         case let (.string, .lengthDelimited(content)):
@@ -91,9 +91,7 @@ public struct HandSchemaDecoder: Sendable {
             return Self.duration(RawDecoder.decode(content.bytes, baseOffset: content.span.start)).map(ProtoValue.wellKnown) ?? .unknown(field, note: "not a Duration")
         case let (.stringMap, .lengthDelimited(content)):
             let entry = RawDecoder.decode(content.bytes, baseOffset: content.span.start)
-            let key = Self.string(entry, 1) ?? ""
-            let value = Self.string(entry, 2) ?? ""
-            return .object([ProtoMember(name: key, jsonName: key, value: .string(value))])
+            return .map([ProtoMapEntry(key: Self.string(entry, 1) ?? "", value: .string(Self.string(entry, 2) ?? ""))])
         case let (.any, .lengthDelimited(content)):
             return any(RawDecoder.decode(content.bytes, baseOffset: content.span.start), field: field)
         default:

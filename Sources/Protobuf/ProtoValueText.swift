@@ -18,10 +18,14 @@ public enum ProtoValueText {
 
     static func lines(name: String, _ value: ProtoValue, indent: String) -> [String] {
         switch value {
+        case let .list(items) where items.allSatisfy(isScalar):
+            return [indent + name + ": [" + items.map(scalar).joined(separator: ", ") + "]"]
         case let .list(items):
             return items.flatMap { lines(name: name, $0, indent: indent) }
         case .object:
             return [indent + name + " {"] + lines(value, indent: indent + "  ") + [indent + "}"]
+        case let .map(entries):
+            return entries.flatMap { lines(name: name + "[" + RawTreeText.quoted($0.key) + "]", $0.value, indent: indent) }
         case let .unknown(field, note):
             var message = RawMessage()
             message.fields = [field]
@@ -33,17 +37,30 @@ public enum ProtoValueText {
         }
     }
 
+    /// Longer bytes values are cut in the terminal view (`-x` and `--json` show them whole).
+    static let maxBytesShown = 48
+
+    static func isScalar(_ value: ProtoValue) -> Bool {
+        switch value {
+        case .object, .map, .list, .unknown: false
+        default: true
+        }
+    }
+
     static func scalar(_ value: ProtoValue) -> String {
         switch value {
         case let .string(text): RawTreeText.quoted(text)
-        case let .int(number): String(number)
-        case let .uint(number): String(number)
+        case let .int(number), let .int64(number): String(number)
+        case let .uint(number), let .uint64(number): String(number)
         case let .bool(flag): flag ? "true" : "false"
+        case let .float(number): "\(number)"
         case let .double(number): "\(number)"
+        case .null: "null"
+        case let .bytes(bytes) where bytes.count > maxBytesShown: "0x" + Hex.string(bytes.prefix(maxBytesShown)) + "… (\(bytes.count) bytes)"
         case let .bytes(bytes): "0x" + Hex.string(bytes)
         case let .enumValue(name, number): name ?? String(number)
         case let .wellKnown(text): text
-        case .object, .list, .unknown: ""
+        case .object, .map, .list, .unknown: ""
         }
     }
 }

@@ -116,7 +116,7 @@ public enum RawDecoder {
     }
 
     /// protobuf.dev "Encoding", Base 128 Varints: at most 10 bytes, the tenth holding one bit.
-    static func readVarint(_ reader: inout ByteReader) -> UInt64? {
+    public static func readVarint(_ reader: inout ByteReader) -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         var probe = reader

@@ -62,7 +62,7 @@ public enum RawTreeText {
         return notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"
     }
 
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -20,6 +20,24 @@ public struct ReflectedSchema: Sendable {
 /// stream. grpc.reflection.v1 first; on UNIMPLEMENTED, v1alpha, whose messages are the same on the
 /// wire (same fields and numbers), so the v1 types serve both.
 public enum ReflectionClient {
+    public struct Timeout: Error, CustomStringConvertible {
+        public var description: String { "no answer in time" }
+    }
+
+    /// `fetch(_:)`, given up after `timeout`.
+    public static func fetch(_ client: ReferenceClient, timeout: Duration) async throws -> ReflectedSchema {
+        try await withThrowingTaskGroup(of: ReflectedSchema?.self) { group in
+            group.addTask { try await fetch(client) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let schema = try await group.next(), let schema else { throw Timeout() }
+            return schema
+        }
+    }
+
     public static func fetch(_ client: ReferenceClient) async throws -> ReflectedSchema {
         do {
             return try await fetch(client, service: "grpc.reflection.v1")

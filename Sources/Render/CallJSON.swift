@@ -4,7 +4,14 @@ import Protobuf
 
 /// One JSON object per call (docs/grpc-calls.md).
 enum CallJSON {
-    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, raw: Bool) -> JSONObject {
+    struct Style {
+        /// Each message's bytes as base64 (`--json-raw`).
+        var raw: Bool
+        var types: MessageTypes?
+        var preserveNames: Bool
+    }
+
+    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style) -> JSONObject {
         var object = JSONObject()
         if let endpoints {
             object.add("client", endpoints.client.description)
@@ -24,19 +31,21 @@ enum CallJSON {
         object.add("response_headers", headers(call.trailersOnly ? [] : call.responseHeaders))
         object.add("trailers", headers(call.trailers))
         object.add("trailers_only", call.trailersOnly)
-        object.add("requests", raw: call.requests.map { message($0, raw: raw).text })
-        object.add("responses", raw: call.responses.map { message($0, raw: raw).text })
+        for (key, messages) in [("requests", call.requests), ("responses", call.responses)] {
+            let type = style.types?.typeName(path: call.path, isRequest: key == "requests")
+            object.add(key, raw: messages.map { message($0, type: type, style: style).text })
+        }
         if let status = call.status {
             var item = JSONObject()
             item.add("code", status.code.rawValue)
             item.add("name", status.code.description)
             if let text = status.message { item.add("message", text) }
-            if let details = status.details, case let .object(members) = GoogleRPC.status(details) {
+            if let details = status.details, case let .object(members) = style.types?.statusDetails(details) ?? GoogleRPC.status(details) {
                 // grpc-status-details-bin's google.rpc.Status: its `details` list (Any objects), and
                 // anything else it held that was not its code and message (unknown fields, errors).
-                item.add("details", json: members.first { $0.name == "details" }.map { ProtoJSON.encode($0.value) } ?? "[]")
+                item.add("details", json: members.first { $0.name == "details" }.map { ProtoJSON.encode($0.value, preserveNames: style.preserveNames) } ?? "[]")
                 let rest = members.filter { !["code", "message", "details"].contains($0.name) }
-                if !rest.isEmpty { item.add("details_other", json: ProtoJSON.encode(.object(rest))) }
+                if !rest.isEmpty { item.add("details_other", json: ProtoJSON.encode(.object(rest), preserveNames: style.preserveNames)) }
             }
             item.add("source", status.source.rawValue)
             object.add("status", item)
@@ -59,15 +68,27 @@ enum CallJSON {
         return object
     }
 
-    static func message(_ message: GRPCMessage, raw: Bool) -> JSONObject {
+    /// A message: its schema type and proto3 JSON (`type`, `json`) when a schema names it, its raw
+    /// field tree (`raw_tree`) otherwise.
+    static func message(_ message: GRPCMessage, type: String?, style: Style) -> JSONObject {
         var object = JSONObject()
         object.add("length", message.declaredLength)
         object.add("compressed", message.compressed)
         if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
-        if let bytes = message.bytes { object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes))) }
-        if raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
+        if let bytes = message.bytes {
+            if let type, let decoded = style.types?.decoder.decode(bytes[...], as: type) {
+                object.add("type", type)
+                object.add("json", json: ProtoJSON.encode(decoded.value, preserveNames: style.preserveNames))
+                if decoded.contradictions > 0 { object.add("contradictions", decoded.contradictions) }
+                if !decoded.problems.isEmpty { object.add("schema_problems", decoded.problems) }
+            } else {
+                if let type { object.add("type_not_loaded", type) }
+                object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes)))
+            }
+        }
+        if style.raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
         if let problem = message.problem { object.add("problem", problem) }
         return object
     }

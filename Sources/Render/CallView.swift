@@ -17,6 +17,10 @@ public struct CallView {
     /// ANSI colour for the status (terminals only, never with NO_COLOR).
     public var colour = false
     public var filter = CallFilter()
+    /// Schemas for messages (`-v`, `--json`); nil decodes every message raw.
+    public var types: MessageTypes?
+    /// JSON field names as in the .proto files instead of lowerCamelCase (`--preserve-names`).
+    public var preserveNames = false
     /// Calls shown so far, for `--stats`.
     public private(set) var statistics = CallStatistics()
     private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
@@ -38,7 +42,9 @@ public struct CallView {
         case let .call(call):
             guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
             statistics.add(call)
-            return json ? [CallJSON.object(call, endpoints: endpoints[call.connection], raw: jsonRaw).text] : text(call)
+            guard json else { return text(call) }
+            let style = CallJSON.Style(raw: jsonRaw, types: types, preserveNames: preserveNames)
+            return [CallJSON.object(call, endpoints: endpoints[call.connection], style: style).text]
         default:
             return []
         }
@@ -58,7 +64,7 @@ public struct CallView {
                 lines.append(text)
                 if let details = status.details {
                     lines.append("  status details (google.rpc.Status, \(details.count) bytes):")
-                    lines += ProtoValueText.lines(GoogleRPC.status(details), indent: "    ")
+                    lines += ProtoValueText.lines(types?.statusDetails(details) ?? GoogleRPC.status(details), indent: "    ")
                 }
             }
             var timing = "  timing: start \(call.start.rfc3339()) (packet \(call.firstPacket))"
@@ -69,16 +75,32 @@ public struct CallView {
             lines += call.warnings.map { "  ! " + $0 }
         }
         for (direction, messages) in [("request", call.requests), ("response", call.responses)] {
+            let type = types?.typeName(path: call.path, isRequest: direction == "request")
             for (index, message) in messages.enumerated() {
-                var text = "  \(direction) #\(index + 1): \(message.declaredLength) bytes"
+                var text = "  \(direction) #\(index + 1): " + (type.map { $0 + ", " } ?? "") + "\(message.declaredLength) bytes"
                 if message.compressed { text += " compressed" + (message.bytes.map { ", \($0.count) decompressed" } ?? "") }
                 text += " (packet \(message.packet), stream offset \(message.streamOffset))"
                 lines.append(text)
                 if let problem = message.problem { lines.append("    ! " + problem) }
-                if verbosity > 0, let bytes = message.bytes { lines += RawTreeText.lines(RawDecoder.decode(bytes), indent: "    ") }
+                if verbosity > 0, let bytes = message.bytes { lines += messageLines(bytes, type: type) }
                 if hex { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
             }
         }
+        return lines
+    }
+
+    /// A message against its schema type (unknown fields raw and marked), or its raw field tree.
+    func messageLines(_ bytes: [UInt8], type: String?) -> [String] {
+        guard let type, let decoded = types?.decoder.decode(bytes[...], as: type) else {
+            var lines = RawTreeText.lines(RawDecoder.decode(bytes), indent: "    ")
+            if let type { lines.insert("    ! type \(type) is not in the loaded schemas; raw fields:", at: 0) }
+            return lines
+        }
+        var lines = ProtoValueText.lines(decoded.value, indent: "    ")
+        if decoded.contradictions > 0 {
+            lines.append("    ! \(decoded.contradictions) field\(decoded.contradictions == 1 ? "" : "s") contradict \(type): wrong schema?")
+        }
+        lines += decoded.problems.map { "    ! " + $0 }
         return lines
     }
 

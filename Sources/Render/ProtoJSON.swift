@@ -6,20 +6,30 @@ import WireCore
 /// (protobuf.dev "ProtoJSON Format"), schema-less messages as a raw field tree with byte ranges.
 public enum ProtoJSON {
     /// proto3 JSON: int64/uint64 as strings, bytes base64, non-finite doubles as strings.
-    public static func encode(_ value: ProtoValue) -> String {
+    /// Field names in lowerCamelCase (`jsonName`), or as in the .proto file with `preserveNames`.
+    public static func encode(_ value: ProtoValue, preserveNames: Bool = false) -> String {
+        func encode(_ value: ProtoValue) -> String { Self.encode(value, preserveNames: preserveNames) }
         switch value {
         case let .string(text): return JSONObject.quote(text)
-        case let .int(number): return number.magnitude > 0x7FFF_FFFF ? JSONObject.quote(String(number)) : String(number)
-        case let .uint(number): return number > 0xFFFF_FFFF ? JSONObject.quote(String(number)) : String(number)
+        case let .int(number): return String(number)
+        case let .uint(number): return String(number)
+        case let .int64(number): return JSONObject.quote(String(number))
+        case let .uint64(number): return JSONObject.quote(String(number))
         case let .bool(flag): return flag ? "true" : "false"
+        case let .float(number): return float(number)
         case let .double(number): return double(number)
+        case .null: return "null"
         case let .bytes(bytes): return JSONObject.quote(Base64.encode(bytes))
         case let .enumValue(name, number): return name.map(JSONObject.quote) ?? String(number)
         case let .wellKnown(text): return JSONObject.quote(text)
         case let .list(items): return JSONObject.array(items.map(encode))
+        case let .map(entries):
+            var object = JSONObject()
+            for entry in entries { object.add(entry.key, json: encode(entry.value)) }
+            return object.text
         case let .object(members):
             var object = JSONObject()
-            for member in members { object.add(member.jsonName, json: encode(member.value)) }
+            for member in members { object.add(preserveNames ? member.name : member.jsonName, json: encode(member.value)) }
             return object.text
         case let .unknown(field, note):
             var object = JSONObject()
@@ -77,6 +87,10 @@ public enum ProtoJSON {
     /// Integers beyond 2^53 (not exact in a JSON double) as strings.
     static func unsigned(_ value: UInt64) -> String { value > 1 << 53 ? JSONObject.quote(String(value)) : String(value) }
     static func signed(_ value: Int64) -> String { value.magnitude > 1 << 53 ? JSONObject.quote(String(value)) : String(value) }
+
+    static func float(_ value: Float) -> String {
+        value.isFinite ? "\(value)" : double(Double(value))
+    }
 
     static func double(_ value: Double) -> String {
         if value.isNaN { return "\"NaN\"" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Render
 
 /// The entry point: `grpcdump serve` and `grpcdump call` are dispatched by their first word (the
 /// capture reader's trailing filter words would otherwise swallow a subcommand name).
@@ -9,6 +10,7 @@ enum Main {
         switch arguments.first {
         case "serve": await ServeCommand.main(Array(arguments.dropFirst()))
         case "call": await CallCommand.main(Array(arguments.dropFirst()))
+        case "annotate": await AnnotateCommand.main(Array(arguments.dropFirst()))
         default: await GRPCDump.main(arguments)
         }
     }
@@ -29,9 +31,20 @@ struct GRPCDump: AsyncParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Call filters") var calls: CallFilterOptions
+    @OptionGroup(title: "Schemas") var schemas: SchemaOptions
 
     func run() async throws {
-        let exitCode = try ReadCommand(input: input, output: output, filter: calls.filter).run()
+        var types: MessageTypes?
+        // Schemas are loaded only for views that show messages.
+        if output.layer == .grpc, output.verbose > 0 || output.json {
+            do {
+                types = try await SchemaLoader(options: schemas).load()
+            } catch {
+                TextOutput.error(error.description)
+                throw ExitCode(2)
+            }
+        }
+        let exitCode = try ReadCommand(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

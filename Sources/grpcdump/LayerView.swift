@@ -21,8 +21,10 @@ struct LayerView {
         calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
 
-    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool) {
+    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool) {
         calls.filter = filter
+        calls.types = types
+        calls.preserveNames = preserveNames
         calls.jsonRaw = jsonRaw
         calls.colour = colour
     }

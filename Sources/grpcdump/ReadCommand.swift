@@ -9,6 +9,8 @@ struct ReadCommand {
     let input: InputOptions
     let output: OutputOptions
     let filter: CallFilter
+    let types: MessageTypes?
+    let preserveNames: Bool
 
     /// Returns the exit status: 0 when the capture could be read, 1 when nothing could.
     func run() throws -> Int32 {
@@ -37,7 +39,9 @@ struct ReadCommand {
         defer { file.close() }
 
         var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
-        view.configureCalls(filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json))
+        view.configureCalls(
+            filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
+            types: types, preserveNames: preserveNames)
         var out = TextOutput()
         var events: [AnalysisEvent] = []
         var readError: String?

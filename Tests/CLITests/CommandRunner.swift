@@ -18,17 +18,21 @@ enum CommandRunner {
         return packageRoot.appendingPathComponent(".build/debug/grpcdump")
     }
 
-    static func grpcdump(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
-        try run(grpcdump, arguments, stdin: stdin)
+    static func grpcdump(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+        try run(grpcdump, arguments, stdin: stdin, environment: environment)
     }
 
-    static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, directory: URL = packageRoot) throws -> CommandResult {
+    /// Runs with the test's environment minus GRPCDUMP_DISSECTORS, plus `environment`.
+    static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, directory: URL = packageRoot,
+                    environment extra: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment["GRPCDUMP_DISSECTORS"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out

@@ -12,7 +12,7 @@ import Testing
                           "ResourceInfo\"", "Help\"", "LocalizedMessage\"", "RequestInfo\""])
         #expect(!text.contains { $0.contains("!") })
         for expected in ["    reason: \"INVALID_ID\"", "      locale: \"fr-FR\"", "      message: \"doit être positif\"",
-                         "  retry_delay: 1.500s", "    user: \"42\"", "  stack_entries: \"main()\"", "    url: \"https://example.com/help\"",
+                         "  retry_delay: 1.500s", "  metadata[\"user\"]: \"42\"", "  stack_entries: [\"find()\", \"main()\"]", "    url: \"https://example.com/help\"",
                          "  serving_data: \"node-3\""] {
             #expect(text.contains(expected), "\(expected)")
         }
