@@ -109,8 +109,8 @@ let package = Package(
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "Protobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")], resources: [.copy("Fixtures")]),
         // The decoder and parser against SwiftProtobuf's generated code for dissectors/reference.
         .testTarget(name: "SchemaOracleTests", dependencies: ["ProtoParser", "Schema", "Protobuf", "Render", "ReferenceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf"]),
-        .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"]),
+        .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
+        .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v6]
 )

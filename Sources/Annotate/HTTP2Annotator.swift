@@ -123,10 +123,7 @@ public struct HTTP2Annotator: Sendable {
         }
         for update in decoded.sizeUpdates { add(update.span, .headerField, "dynamic table size update to \(update.maxSize)") }
         for field in decoded.fields {
-            var text = "\(field.nameString): \(field.valueString)  (\(field.representation.rawValue)"
-            if let index = field.index { text += ", index \(index)" }
-            if field.nameHuffman == true || field.valueHuffman == true { text += ", Huffman" }
-            add(field.span, .headerField, text + ")")
+            add(field.span, .headerField, "\(field.nameString): \(field.valueString)  [\(HeaderFieldText.text(field))]")
             if field.nameString == ":path" { state.paths[state.blockStream] = field.valueString }
             if field.nameString == ":status" { state.responses.insert(state.blockStream) }
         }

@@ -52,7 +52,7 @@ public struct ProtobufAnnotator: Sendable {
             message(inner, type: type, depth: depth + 2, into: &ranges)
             let endTag = ByteSpan(start: fields.last?.span.end ?? field.tagSpan.end, end: field.span.end)
             ranges.append(AnnotatedRange(offset: endTag.start, length: 0, depth: depth + 1, kind: .messageEnd, text: "}", field: field.number))
-            add(endTag, .groupEnd, "tag: \(label), wire type 4 EGROUP", depth: depth)
+            if endTag.count > 0 { add(endTag, .groupEnd, "tag: \(label), wire type 4 EGROUP", depth: depth) }
         case let .lengthDelimited(content):
             if let lengthSpan = field.lengthSpan { add(lengthSpan, .length, "length \(content.bytes.count)", depth: depth + 1) }
             lengthDelimited(content, field: field, info: info, mismatch: mismatch, depth: depth + 1, into: &ranges)

@@ -22,7 +22,7 @@ public enum AnnotationText {
             repeat {
                 let row = covered[start..<min(covered.count, start + bytesPerLine)]
                 var line = offset(range.offset + start, width: width) + "  " + pad(Hex.string(row, separator: " "))
-                if start == 0 { line += " " + indent + range.text }
+                if start == 0 { line += "  " + indent + range.text }
                 lines.append(line.trimmingTrailingSpaces())
                 start += bytesPerLine
             } while start < covered.count

@@ -58,7 +58,7 @@ public struct HTTP2FrameView {
                     lines.append("          dynamic table size update to \(update.maxSize)" + (update.evicted.isEmpty ? "" : ", evicted \(update.evicted.count)"))
                 }
                 for field in block.decoded?.fields ?? [] {
-                    lines.append("          \(field.nameString): \(field.valueString)   [\(HeaderFieldDescription.text(field))]")
+                    lines.append("          \(field.nameString): \(field.valueString)   [\(HeaderFieldText.text(field))]")
                 }
                 if let undecoded = block.decoded?.undecoded {
                     lines.append("          \(undecoded.span.count) bytes not decoded: \(undecoded.reason.rawValue)")
