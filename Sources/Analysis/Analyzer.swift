@@ -13,6 +13,8 @@ public enum AnalysisEvent: Sendable {
     case http2(HTTP2Event)
     /// A gRPC call that completed (or was cut off by the end of its connection).
     case call(GRPCCall)
+    /// A message of a call still in progress (only with `CallAssembler.Configuration.reportsArrivingMessages`).
+    case message(ArrivedMessage)
 }
 
 /// The synchronous pipeline: capture records in, events out (`ingest(record) -> [Event]`,
@@ -116,6 +118,7 @@ public struct Analyzer: Sendable {
                 guard calls != nil else { continue }
                 var completed: [GRPCCall] = []
                 calls!.process(http2Event, into: &completed)
+                for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
                 for call in completed { events.append(.call(call)) }
             }
             http2Events.removeAll(keepingCapacity: true)

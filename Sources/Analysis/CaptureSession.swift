@@ -19,18 +19,29 @@ public struct CaptureSession: Sendable {
     /// Whether the input held anything readable as a capture (at least its header).
     public var foundCapture: Bool { analyzer.statistics.format != nil }
 
+    /// Whether records came from elsewhere than capture file bytes (a live capture).
+    private var recordsGiven = false
+
     public mutating func feed<Bytes: Collection>(_ chunk: Bytes, into events: inout [AnalysisEvent]) where Bytes.Element == UInt8 {
         reader.append(chunk)
-        while let record = reader.next() { ingest(record, into: &events) }
+        while let record = reader.next() { filterAndIngest(record, into: &events) }
     }
 
     /// Call once at the end of input.
     public mutating func finish(into events: inout [AnalysisEvent]) {
-        for record in reader.finish() { ingest(record, into: &events) }
+        if !recordsGiven {
+            for record in reader.finish() { filterAndIngest(record, into: &events) }
+        }
         analyzer.finish(into: &events)
     }
 
-    private mutating func ingest(_ record: CaptureRecord, into events: inout [AnalysisEvent]) {
+    /// A record that did not come from capture file bytes (a live capture's packets).
+    public mutating func ingest(_ record: CaptureRecord, into events: inout [AnalysisEvent]) {
+        recordsGiven = true
+        filterAndIngest(record, into: &events)
+    }
+
+    private mutating func filterAndIngest(_ record: CaptureRecord, into events: inout [AnalysisEvent]) {
         var passes = true
         if case let .packet(packet) = record, let filter { passes = filter(packet) }
         analyzer.ingest(record, passesFilter: passes, into: &events)

@@ -19,13 +19,18 @@ public struct CallFilter: Sendable {
     public var isEmpty: Bool { methodGlob == nil && statuses.isEmpty && host == nil && port == nil }
 
     public func matches(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?) -> Bool {
-        if let methodGlob {
-            // A glob without a leading `/` matches the path without it too: `*.UserService/*`.
-            let path = call.path ?? ""
-            guard Glob.matches(methodGlob, path) || Glob.matches(methodGlob, String(path.drop { $0 == "/" })) else { return false }
-        }
         if !statuses.isEmpty {
             guard let code = call.status?.code, statuses.contains(code) else { return false }
+        }
+        return mayMatch(path: call.path, endpoints: endpoints)
+    }
+
+    /// Every criterion but the status: for messages of a call still in progress.
+    public func mayMatch(path: String?, endpoints: (client: Endpoint, server: Endpoint)?) -> Bool {
+        if let methodGlob {
+            // A glob without a leading `/` matches the path without it too: `*.UserService/*`.
+            let path = path ?? ""
+            guard Glob.matches(methodGlob, path) || Glob.matches(methodGlob, String(path.drop { $0 == "/" })) else { return false }
         }
         if let host {
             guard let endpoints, endpoints.client.address == host || endpoints.server.address == host else { return false }

@@ -11,10 +11,13 @@ public struct CallStatistics: Sendable {
     }
 
     private var methods: [String: Method] = [:]
+    /// Calls added, all methods together.
+    public private(set) var total = 0
 
     public init() {}
 
     public mutating func add(_ call: GRPCCall) {
+        total += 1
         var method = methods[call.path ?? "stream \(call.streamID)", default: Method()]
         method.calls += 1
         method.statuses[call.status?.code.description ?? "INCOMPLETE", default: 0] += 1

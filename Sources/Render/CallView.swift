@@ -21,6 +21,8 @@ public struct CallView {
     public var types: MessageTypes?
     /// JSON field names as in the .proto files instead of lowerCamelCase (`--preserve-names`).
     public var preserveNames = false
+    /// Show each message as it arrives (live capture with `-v`), not with its completed call.
+    public var liveMessages = false
     /// Calls shown so far, for `--stats`.
     public private(set) var statistics = CallStatistics()
     private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
@@ -39,6 +41,14 @@ public struct CallView {
         case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
             endpoints[info.id] = (info.client, info.server)
             return []
+        case let .message(arrived):
+            guard liveMessages, !json, verbosity > 0 || hex, filter.mayMatch(path: arrived.path, endpoints: endpoints[arrived.connection]) else { return [] }
+            var line = arrived.message.time.timeOfDay() + " "
+            if let ends = endpoints[arrived.connection] { line += "\(ends.client) → \(ends.server) " }
+            line += (arrived.path ?? "stream \(arrived.streamID)") + " (in progress)"
+            let direction = arrived.direction == .clientToServer ? "request" : "response"
+            return [line] + messageBlock(arrived.message, direction: direction, index: arrived.index,
+                                         type: types?.typeName(path: arrived.path, isRequest: arrived.direction == .clientToServer))
         case let .call(call):
             guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
             statistics.add(call)
@@ -74,18 +84,28 @@ public struct CallView {
             if let timeout = call.timeoutNanoseconds { lines.append("  timeout: \(formatDuration(nanoseconds: timeout))") }
             lines += call.warnings.map { "  ! " + $0 }
         }
+        if liveMessages {
+            lines.append("  messages: \(call.requests.count)→\(call.responses.count), shown as they arrived")
+            return lines
+        }
         for (direction, messages) in [("request", call.requests), ("response", call.responses)] {
             let type = types?.typeName(path: call.path, isRequest: direction == "request")
             for (index, message) in messages.enumerated() {
-                var text = "  \(direction) #\(index + 1): " + (type.map { $0 + ", " } ?? "") + "\(message.declaredLength) bytes"
-                if message.compressed { text += " compressed" + (message.bytes.map { ", \($0.count) decompressed" } ?? "") }
-                text += " (packet \(message.packet), stream offset \(message.streamOffset))"
-                lines.append(text)
-                if let problem = message.problem { lines.append("    ! " + problem) }
-                if verbosity > 0, let bytes = message.bytes { lines += messageLines(bytes, type: type) }
-                if hex { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
+                lines += messageBlock(message, direction: direction, index: index + 1, type: type)
             }
         }
+        return lines
+    }
+
+    /// `  request #1: pkg.Type, 12 bytes (packet 5, stream offset 0)` and the message below it.
+    func messageBlock(_ message: GRPCMessage, direction: String, index: Int, type: String?) -> [String] {
+        var text = "  \(direction) #\(index): " + (type.map { $0 + ", " } ?? "") + "\(message.declaredLength) bytes"
+        if message.compressed { text += " compressed" + (message.bytes.map { ", \($0.count) decompressed" } ?? "") }
+        text += " (packet \(message.packet), stream offset \(message.streamOffset))"
+        var lines = [text]
+        if let problem = message.problem { lines.append("    ! " + problem) }
+        if verbosity > 0, let bytes = message.bytes { lines += messageLines(bytes, type: type) }
+        if hex { lines += HexDump.lines(message.bytes ?? message.wireBytes, indent: "    ") }
         return lines
     }
 

@@ -22,7 +22,7 @@ public struct HTTP2FrameView {
         case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
             endpoints[info.id] = (info.client, info.server)
             return []
-        case .tcp, .diagnostic, .call:
+        case .tcp, .diagnostic, .call, .message:
             return []
         case let .http2(event):
             return json ? jsonLines(event) : textLines(event)

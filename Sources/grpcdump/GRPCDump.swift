@@ -22,9 +22,10 @@ struct GRPCDump: AsyncParsableCommand {
         commandName: "grpcdump",
         abstract: "Decode the gRPC calls, HTTP/2 frames and TCP streams in a packet capture.",
         discussion: """
-            Reads pcap or pcapng files (or - for standard input). A filter expression in \
-            tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`. \
-            `grpcdump serve` and `grpcdump call` are the reference gRPC server and client.
+            Reads pcap or pcapng files (-r, or -r - for standard input) or captures live (-i). A filter \
+            expression in tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`. \
+            `grpcdump annotate` labels the bytes of one protobuf message; `grpcdump diff A B` compares \
+            two captures; `grpcdump serve` and `grpcdump call` are the reference gRPC server and client.
             """,
         version: "0.1.0")
 
@@ -34,9 +35,10 @@ struct GRPCDump: AsyncParsableCommand {
     @OptionGroup(title: "Schemas") var schemas: SchemaOptions
 
     func run() async throws {
+        if input.listInterfaces { return try LiveCommand.listInterfaces() }
         var types: MessageTypes?
         // Schemas are loaded only for views that show messages.
-        if output.layer == .grpc, output.verbose > 0 || output.json {
+        if output.layer == .grpc, output.verbose > 0 || output.json || output.hex {
             do {
                 types = try await SchemaLoader(options: schemas).load()
             } catch {
@@ -44,7 +46,12 @@ struct GRPCDump: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let exitCode = try ReadCommand(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
+        let exitCode: Int32
+        if let interface = input.interface {
+            exitCode = LiveCommand(interface: interface, input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
+        } else {
+            exitCode = ReadCommand(path: input.file ?? "-", input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
+        }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

@@ -21,8 +21,9 @@ struct LayerView {
         calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
 
-    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool) {
+    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool, live: Bool = false) {
         calls.filter = filter
+        calls.liveMessages = live
         calls.types = types
         calls.preserveNames = preserveNames
         calls.jsonRaw = jsonRaw

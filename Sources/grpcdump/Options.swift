@@ -6,7 +6,22 @@ import Render
 /// Where packets come from and which of them to decode.
 struct InputOptions: ParsableArguments {
     @Option(name: [.customShort("r"), .customLong("read")], help: ArgumentHelp("Read packets from a pcap or pcapng file ('-' for standard input).", valueName: "file"))
-    var file: String
+    var file: String?
+
+    @Option(name: [.customShort("i"), .customLong("interface")], help: ArgumentHelp("Capture live on this interface ('any' for all; needs root or CAP_NET_RAW).", valueName: "interface"))
+    var interface: String?
+
+    @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces live capture can use, and exit.")
+    var listInterfaces = false
+
+    @Option(name: .customShort("w"), help: ArgumentHelp("With -i, also save the captured packets to this pcapng file.", valueName: "file"))
+    var writeFile: String?
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("With -i, stop after this many calls (packets with --layer tcp or http2).", valueName: "count"))
+    var count: Int?
+
+    @Option(help: ArgumentHelp("With -i, stop after this many seconds.", valueName: "seconds"))
+    var duration: Double?
 
     @Option(name: .customLong("max-tcp-buffer"), help: ArgumentHelp("Out-of-order bytes buffered per TCP direction before a hole is reported as a gap.", valueName: "bytes"))
     var maxTCPBuffer: Int = 4 << 20
@@ -16,6 +31,17 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         guard maxTCPBuffer > 0 else { throw ValidationError("--max-tcp-buffer must be positive") }
+        if listInterfaces { return }
+        switch (file, interface) {
+        case (nil, nil): throw ValidationError("say where packets come from: -r FILE (a capture) or -i INTERFACE (live; -D lists them)")
+        case (_?, _?): throw ValidationError("-r and -i cannot be used together")
+        default: break
+        }
+        if interface == nil, writeFile != nil || count != nil || duration != nil {
+            throw ValidationError("-w, -c and --duration go with live capture (-i)")
+        }
+        if let count, count <= 0 { throw ValidationError("-c must be positive") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
     }
 }
 

@@ -1,49 +1,33 @@
 import Analysis
-import Capture
-import LibPcap
-import Reassembly
 import Render
 
-/// Reading a capture file: wires the input, the session and the chosen view together.
+/// Reading a capture file: the file's chunks through the pipeline, a progress line on a terminal.
 struct ReadCommand {
+    let path: String
     let input: InputOptions
     let output: OutputOptions
     let filter: CallFilter
     let types: MessageTypes?
     let preserveNames: Bool
 
-    /// Returns the exit status: 0 when the capture could be read, 1 when nothing could.
-    func run() throws -> Int32 {
-        var configuration = Analyzer.Configuration()
-        configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
-        configuration.decodeHTTP2 = output.layer != .tcp
-        configuration.assembleCalls = output.layer == .grpc
-        var session = CaptureSession(configuration: configuration)
-        if !input.filter.isEmpty {
-            let filter: BPFFilter
-            do {
-                filter = try BPFFilter(expression: input.filter.joined(separator: " "))
-            } catch {
-                TextOutput.error(error.description)
-                return 2
-            }
-            session.filter = { packet in (try? filter.matches(packet)) ?? false }
+    /// Returns the exit status: 0 when the capture could be read, 1 when nothing could, 2 for a bad filter.
+    func run() -> Int32 {
+        var pipeline: CapturePipeline
+        do {
+            pipeline = try CapturePipeline(input: input, output: output, filter: filter, types: types, preserveNames: preserveNames,
+                                           bpfFilter: input.filter.joined(separator: " "), live: false)
+        } catch {
+            TextOutput.error(error.description)
+            return 2
         }
         var file: InputFile
         do {
-            file = try InputFile(path: input.file)
+            file = try InputFile(path: path)
         } catch {
             TextOutput.error(error.description)
             return 1
         }
         defer { file.close() }
-
-        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
-        view.configureCalls(
-            filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
-            types: types, preserveNames: preserveNames)
-        var out = TextOutput()
-        var events: [AnalysisEvent] = []
         var readError: String?
         var progress = ProgressLine(totalBytes: file.size)
         while true {
@@ -54,20 +38,15 @@ struct ReadCommand {
             }
             guard let chunk else { break }
             if let line = progress.advance(by: chunk.count) {
-                out.flush()  // the calls so far first, then the progress line
+                pipeline.out.flush()  // the calls so far first, then the progress line
                 TextOutput.progress(line)
             }
-            session.feed(chunk, into: &events)
-            view.render(events, to: &out)
-            events.removeAll(keepingCapacity: true)
+            pipeline.feed(chunk)
         }
         progress.clear()
-        session.finish(into: &events)
-        view.render(events, to: &out)
-        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
-        out.flush()
+        pipeline.finish()
         if let readError { TextOutput.error(readError) }
-        TextOutput.error(CaptureSummary.text(session.statistics, connections: view.connections, http2: session.analyzer.http2?.statistics))
-        return session.foundCapture ? 0 : 1
+        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.view.connections, http2: pipeline.session.analyzer.http2?.statistics))
+        return pipeline.session.foundCapture ? 0 : 1
     }
 }

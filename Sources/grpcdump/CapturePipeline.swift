@@ -1,0 +1,64 @@
+import Analysis
+import Capture
+import LibPcap
+import Render
+
+/// What reading a file and capturing live share: the session (with its filter), the view of the
+/// chosen layer and standard output.
+struct CapturePipeline {
+    var session: CaptureSession
+    var view: LayerView
+    var out = TextOutput()
+    private var events: [AnalysisEvent] = []
+    let output: OutputOptions
+
+    struct SetupError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// `bpfFilter`: applied by grpcdump to the packets it reads (a live capture filters in the kernel).
+    init(input: InputOptions, output: OutputOptions, filter: CallFilter, types: MessageTypes?, preserveNames: Bool,
+         bpfFilter: String?, live: Bool) throws(SetupError) {
+        self.output = output
+        var configuration = Analyzer.Configuration()
+        configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
+        configuration.decodeHTTP2 = output.layer != .tcp
+        configuration.assembleCalls = output.layer == .grpc
+        // Live, with messages shown: each message as it arrives, not with its completed call.
+        let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
+        configuration.calls.reportsArrivingMessages = messagesAsTheyArrive
+        session = CaptureSession(configuration: configuration)
+        if let bpfFilter, !bpfFilter.isEmpty {
+            let compiled: BPFFilter
+            do { compiled = try BPFFilter(expression: bpfFilter) } catch { throw SetupError(description: error.description) }
+            session.filter = { packet in (try? compiled.matches(packet)) ?? false }
+        }
+        view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
+        view.configureCalls(
+            filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
+            types: types, preserveNames: preserveNames, live: messagesAsTheyArrive)
+    }
+
+    mutating func feed(_ chunk: ArraySlice<UInt8>) {
+        session.feed(chunk, into: &events)
+        render()
+    }
+
+    mutating func ingest(_ record: CaptureRecord) {
+        session.ingest(record, into: &events)
+        render()
+    }
+
+    /// The end of input: open calls and connections, `--stats`, and everything flushed.
+    mutating func finish() {
+        session.finish(into: &events)
+        render()
+        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
+        out.flush()
+    }
+
+    private mutating func render() {
+        view.render(events, to: &out)
+        events.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Capture
+import LibPcap
+import Render
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGINT and SIGTERM: the capture loop stops at its next turn.
+let stopRequested = Atomic<Bool>(false)
+
+/// Live capture (`grpcdump -i IFACE`): packets from libpcap through the pipeline as they come,
+/// output flushed after each batch (so a pipe gets lines as they happen), optionally saved to a
+/// pcapng file; stops on -c, --duration, Ctrl-C or SIGTERM, then reports open calls and
+/// libpcap's counts.
+struct LiveCommand {
+    let interface: String
+    let input: InputOptions
+    let output: OutputOptions
+    let filter: CallFilter
+    let types: MessageTypes?
+    let preserveNames: Bool
+
+    static func listInterfaces() throws {
+        do {
+            for (index, interface) in try LiveCapture.interfaces().enumerated() {
+                var line = "\(index + 1).\(interface.name)"
+                if let description = interface.description { line += " (\(description))" }
+                if !interface.flags.isEmpty { line += " [" + interface.flags.joined(separator: ", ") + "]" }
+                TextOutput.immediate(line)
+            }
+        } catch {
+            TextOutput.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    func run() -> Int32 {
+        let capture: LiveCapture
+        var pipeline: CapturePipeline
+        do {
+            capture = try LiveCapture(interface: interface, filter: input.filter.joined(separator: " "))
+            pipeline = try CapturePipeline(input: input, output: output, filter: filter, types: types, preserveNames: preserveNames,
+                                           bpfFilter: nil, live: true)
+        } catch let error as CustomStringConvertible {
+            TextOutput.error(error.description)
+            return 2
+        }
+        var saved: PacketFile?
+        if let path = input.writeFile {
+            do { saved = try PacketFile(path: path, linkType: capture.linkType, interface: interface) } catch {
+                TextOutput.error(error.description)
+                return 2
+            }
+        }
+        Self.handleStopSignals()
+        TextOutput.error("capturing on \(interface) (\(capture.linkType)); Ctrl-C stops")
+        pipeline.ingest(.interface(CaptureInterface(index: 0, linkType: capture.linkType, snapLength: 262_144)))
+        let deadline = input.duration.map { ContinuousClock.now + .seconds($0) }
+        var packets = 0
+        var failure: String?
+        while !stopRequested.load(ordering: .relaxed) {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            capture.wait(milliseconds: 100)
+            let batch: [CapturedPacket]
+            do { batch = try capture.read() } catch {
+                failure = error.description
+                break
+            }
+            for packet in batch {
+                packets += 1
+                saved?.append(packet)
+                pipeline.ingest(.packet(packet))
+            }
+            pipeline.out.flush()
+            if let count = input.count, (output.layer == .grpc ? pipeline.view.callStatistics.total : packets) >= count { break }
+        }
+        pipeline.finish()
+        saved?.close()
+        if let failure { TextOutput.error(failure) }
+        var summary = CaptureSummary.text(pipeline.session.statistics, connections: pipeline.view.connections, http2: pipeline.session.analyzer.http2?.statistics)
+        if let counts = capture.statistics() {
+            summary += "; libpcap: \(counts.received) received by filter, \(counts.dropped) dropped by kernel"
+            if counts.droppedByInterface > 0 { summary += ", \(counts.droppedByInterface) dropped by interface" }
+        }
+        TextOutput.error(summary)
+        return failure == nil ? 0 : 1
+    }
+
+    /// SIGINT and SIGTERM ask the loop to stop; unblocked first, as a parent may have blocked them.
+    static func handleStopSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
+        signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
+        signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }
+    }
+}
+
+/// `-w FILE`: the captured packets as pcapng, written as they come.
+struct PacketFile {
+    struct OpenError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let descriptor: Int32
+    private let writer = PcapngWriter()
+
+    init(path: String, linkType: LinkType, interface: String) throws(OpenError) {
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw OpenError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        write(writer.sectionHeader() + writer.interfaceDescription(linkType: linkType, name: interface))
+    }
+
+    func append(_ packet: CapturedPacket) {
+        write(writer.enhancedPacket(interface: 0, timestamp: packet.timestamp, data: packet.data, originalLength: packet.originalLength))
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}

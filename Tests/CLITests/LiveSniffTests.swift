@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `grpcdump -i lo` while the reference client runs its scenarios against the reference server:
+/// every call appears, decoded, as it happens; SIGINT and SIGTERM stop it cleanly with libpcap's
+/// counts; -w saves what was captured; -c stops after N calls; without the capability to
+/// capture, a clear message.
+@Suite(.serialized, .timeLimit(.minutes(4)), .enabled(if: getuid() == 0, "live capture needs root"))
+struct LiveSniffTests {
+    /// grpcdump running with its standard output and error going to files, read while it runs.
+    final class Sniffer {
+        let process = Process()
+        let out: URL, err: URL
+
+        init(_ arguments: [String], in directory: URL) throws {
+            out = directory.appendingPathComponent("out-\(UUID().uuidString).txt")
+            err = directory.appendingPathComponent("err-\(UUID().uuidString).txt")
+            FileManager.default.createFile(atPath: out.path, contents: nil)
+            FileManager.default.createFile(atPath: err.path, contents: nil)
+            process.executableURL = CommandRunner.grpcdump
+            process.arguments = arguments
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = try FileHandle(forWritingTo: err)
+            try process.run()
+            let started = Date()
+            while !stderr.contains("capturing on"), process.isRunning, Date().timeIntervalSince(started) < 20 { usleep(50_000) }
+        }
+
+        var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
+
+        /// Sends `signal` and waits (at most 10 s) for the exit status.
+        func stop(with signal: Int32) -> Int32? {
+            kill(process.processIdentifier, signal)
+            let asked = Date()
+            while process.isRunning, Date().timeIntervalSince(asked) < 10 { usleep(50_000) }
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                return nil
+            }
+            return process.terminationStatus
+        }
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func everyScenarioCallAppearsDecodedAndSIGINTStopsCleanly() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
+        defer { server.stop() }
+        let port = try #require(server.listeningPort)
+        let saved = directory.appendingPathComponent("live.pcapng")
+        let sniffer = try Sniffer(["-i", "lo", "--json", "-w", saved.path, "tcp", "port", "\(port)"], in: directory)
+        #expect(sniffer.stderr.contains("capturing on lo"), "\(sniffer.stderr)")
+        let client = try CommandRunner.grpcdump(["call", "--target", "127.0.0.1:\(port)", "--scenario", "all"])
+        #expect(client.status == 0, "\(client.stdout)")
+        usleep(500_000)
+        #expect(sniffer.stop(with: SIGINT) == 0)
+
+        let calls = try sniffer.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        var seen: [String: Int] = [:]
+        for call in calls {
+            let status = (call["status"] as? [String: Any])?["name"] as? String ?? "none"
+            seen["\(call["method"] as? String ?? "?") \(status)", default: 0] += 1
+        }
+        #expect(seen == ReferenceTrafficTests.expectedCalls)
+        // Decoded with the bundled schemas: a User by its JSON field names.
+        #expect(sniffer.stdout.contains(#""type":"userservice.User","json":{"id":"#))
+        // The summary, with libpcap's counts.
+        #expect(sniffer.stderr.contains("libpcap: "), "\(sniffer.stderr)")
+        #expect(sniffer.stderr.contains(" dropped by kernel"))
+
+        // -w: the same calls read back from the saved pcapng.
+        let reread = try CommandRunner.grpcdump(["-r", saved.path])
+        #expect(reread.status == 0)
+        #expect(reread.stdout.split(separator: "\n").count == calls.count)
+    }
+
+    @Test func streamingMessagesShowAsTheyArriveAndCountStops() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
+        defer { server.stop() }
+        let port = try #require(server.listeningPort)
+        // Two chat calls: -c 2 stops the capture by itself once both are over.
+        let sniffer = try Sniffer(["-i", "lo", "-v", "-c", "2", "tcp", "port", "\(port)"], in: directory)
+        let client = try CommandRunner.grpcdump(["call", "--target", "127.0.0.1:\(port)", "--scenario", "bidi-chat"])
+        #expect(client.status == 0, "\(client.stdout)")
+        let started = Date()
+        while sniffer.process.isRunning, Date().timeIntervalSince(started) < 10 { usleep(50_000) }
+        #expect(!sniffer.process.isRunning)
+        #expect(sniffer.process.terminationStatus == 0)
+        let lines = sniffer.stdout.split(separator: "\n").map(String.init)
+        let firstArrival = try #require(lines.firstIndex { $0.hasSuffix("/userservice.UserService/Chat (in progress)") })
+        let firstCompletion = try #require(lines.firstIndex { $0.contains("/userservice.UserService/Chat OK") })
+        #expect(firstArrival < firstCompletion)
+        #expect(lines.contains("  request #1: userservice.ChatMessage, 23 bytes (packet 8, stream offset 203)") || lines.contains { $0.hasPrefix("  request #1: userservice.ChatMessage, ") })
+        #expect(lines.contains("    kind: JOIN"))
+        #expect(lines.contains("  messages: 3→5, shown as they arrived"))
+    }
+
+    @Test func sigtermStopsAnIdleCapture() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sniffer = try Sniffer(["-i", "lo", "tcp", "port", "1"], in: directory)
+        #expect(sniffer.stop(with: SIGTERM) == 0)
+        #expect(sniffer.stderr.contains("0 packets"), "\(sniffer.stderr)")
+    }
+
+    @Test func withoutTheCapabilityTheMessageSaysWhatIsNeeded() throws {
+        let setpriv = try #require(CommandRunner.which("setpriv"), "setpriv (util-linux) runs grpcdump without privileges")
+        let result = try CommandRunner.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                                                     CommandRunner.grpcdump.path, "-i", "lo"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("permission denied. Live capture needs root or the CAP_NET_RAW capability"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+        let noSuch = try CommandRunner.grpcdump(["-i", "no-such-interface0"])
+        #expect(noSuch.status == 2)
+        #expect(noSuch.stderr.contains("no interface 'no-such-interface0' (grpcdump -D lists them)"), "\(noSuch.stderr)")
+    }
+}
