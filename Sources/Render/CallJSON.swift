@@ -1,6 +1,7 @@
 import GRPC
 import Packet
 import Protobuf
+import Schema
 
 /// One JSON object per call (docs/grpc-calls.md).
 enum CallJSON {

@@ -2,6 +2,7 @@ import Analysis
 import GRPC
 import Packet
 import Protobuf
+import Schema
 import Reassembly
 import WireCore
 

@@ -1,6 +1,7 @@
 import Annotate
 import ArgumentParser
 import Render
+import Schema
 
 extension BlobFormat: ExpressibleByArgument {}
 extension BlobAnnotation.Prefix: ExpressibleByArgument {}

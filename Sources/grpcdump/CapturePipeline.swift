@@ -2,6 +2,7 @@ import Analysis
 import Capture
 import LibPcap
 import Render
+import Schema
 
 /// What reading a file and capturing live share: the session (with its filter), the view of the
 /// chosen layer and standard output.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Render
+import Schema
 
 /// The entry point: `grpcdump serve` and `grpcdump call` are dispatched by their first word (the
 /// capture reader's trailing filter words would otherwise swallow a subcommand name).
@@ -11,6 +12,7 @@ enum Main {
         case "serve": await ServeCommand.main(Array(arguments.dropFirst()))
         case "call": await CallCommand.main(Array(arguments.dropFirst()))
         case "annotate": await AnnotateCommand.main(Array(arguments.dropFirst()))
+        case "diff": await DiffCommand.main(Array(arguments.dropFirst()))
         default: await GRPCDump.main(arguments)
         }
     }

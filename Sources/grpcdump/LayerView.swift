@@ -1,5 +1,6 @@
 import Analysis
 import Render
+import Schema
 
 /// Renders analysis events for the chosen layer: diagnostics to standard error, the view to standard output.
 struct LayerView {

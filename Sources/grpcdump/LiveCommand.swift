@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import LibPcap
 import Render
+import Schema
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,6 @@
 import Analysis
 import Render
+import Schema
 
 /// Reading a capture file: the file's chunks through the pipeline, a progress line on a terminal.
 struct ReadCommand {

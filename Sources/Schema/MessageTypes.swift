@@ -1,5 +1,4 @@
 import Protobuf
-import Schema
 
 /// Which schema type each gRPC message is decoded as (docs/schemas.md): the request and response
 /// types of the method named by the call's `:path`, unless `--type`, `--request-type` or
