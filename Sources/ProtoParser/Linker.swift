@@ -9,6 +9,42 @@ struct Linker {
     private var currentFile = ""
     private var locations: [String: (line: Int, column: Int)] = [:]
     private var packagePrefix = ""
+    private var packedByDefault = false
+    /// Direct and public dependencies of every registered file.
+    private var dependencies: [String: (all: [String], publicOnly: [String])] = [:]
+    /// Files whose definitions the file being resolved may use.
+    private var visibleFiles: Set<String> = []
+
+    /// The file itself, its imports, and whatever those re-export with
+    /// `import public`, transitively (proto3-spec, "Import statement").
+    private func visibleFiles(of file: String) -> Set<String> {
+        var visible: Set<String> = [file]
+        var pending = dependencies[file]?.all ?? []
+        while let next = pending.popLast() {
+            if visible.insert(next).inserted {
+                pending += dependencies[next]?.publicOnly ?? []
+            }
+        }
+        return visible
+    }
+
+    /// Looks a name up and checks that the defining file is imported.
+    private mutating func lookupVisible(_ name: String, relativeTo: String, typesOnly: Bool, at: String) -> (name: String, symbol: SymbolTable.Symbol)?? {
+        guard let found = table.lookup(name, relativeTo: relativeTo, typesOnly: typesOnly) else { return nil }
+        if found.symbol.kind != .package, !visibleFiles.contains(found.symbol.file) {
+            error(relative(at), "\"\(name)\" seems to be defined in \"\(found.symbol.file)\", which is not imported by \"\(currentFile)\".  To use it here, please add the necessary import.")
+            return .some(nil)
+        }
+        return found
+    }
+
+    /// Which extension first claimed each `extendee:number`.
+    var extensionOwners: [String: String] = [:]
+
+    /// Reports at the position of the element with this fully-qualified name.
+    mutating func report(_ fullName: String, _ message: String) {
+        error(relative(fullName), message)
+    }
 
     private mutating func error(_ relativeName: String, _ message: String) {
         let loc = locations[relativeName] ?? (1, 1)
@@ -39,6 +75,9 @@ struct Linker {
         currentFile = file.name
         self.locations = locations
         packagePrefix = file.package
+        dependencies[file.name] = (file.dependency, file.publicDependency.compactMap { i in
+            file.dependency.indices.contains(Int(i)) ? file.dependency[Int(i)] : nil
+        })
         if !file.package.isEmpty {
             var prefix = ""
             for part in file.package.split(separator: ".", omittingEmptySubsequences: false) {
@@ -47,7 +86,7 @@ struct Linker {
             }
         }
         let scope = file.package
-        for m in file.messageType { registerMessage(m, scope: scope, proto3: file.syntax == "proto3") }
+        for m in file.messageType { registerMessage(m, scope: scope, proto3: file.syntax == "proto3" || file.syntax == "editions") }
         for e in file.enumType { registerEnum(e, scope: scope) }
         for x in file.extension { define(join(scope, x.name), .field) }
         for s in file.service {
@@ -76,7 +115,7 @@ struct Linker {
         let name = join(scope, e.name)
         define(name, .enumType)
         table.enumValueNames[name] = Set(e.value.map(\.name))
-        // Enum values are siblings of their enum type (C++ scoping).
+        // Enum values are siblings of their enum type, not children of it.
         for v in e.value { define(join(scope, v.name), .enumValue) }
     }
 
@@ -86,6 +125,7 @@ struct Linker {
         currentFile = file.name
         self.locations = locations
         packagePrefix = file.package
+        visibleFiles = visibleFiles(of: file.name)
         let scope = file.package
         for i in file.messageType.indices { resolveMessage(&file.messageType[i], scope: scope) }
         for i in file.extension.indices { resolveField(&file.extension[i], scope: scope, message: nil) }
@@ -100,13 +140,15 @@ struct Linker {
             }
         }
         index(file)
+        validate(file)
     }
 
     private mutating func resolveMessageType(_ name: String, relativeTo: String, at: String) -> String? {
-        guard let found = table.lookup(name, relativeTo: relativeTo, typesOnly: false) else {
+        guard let lookedUp = lookupVisible(name, relativeTo: relativeTo, typesOnly: false, at: at) else {
             error(relative(at), "\"\(name)\" is not defined.")
             return nil
         }
+        guard let found = lookedUp else { return nil }
         guard found.symbol.kind == .message else {
             error(relative(at), "\"\(name)\" is not a message type.")
             return nil
@@ -135,7 +177,8 @@ struct Linker {
         if !f.hasJsonName { f.jsonName = JsonName.from(f.name) }
         if f.number <= 0 {
             error(relative(full), "Field numbers must be positive integers.")
-        } else if f.number > 536_870_911 {
+        } else if f.number > 536_870_911, !f.hasExtendee {
+            // Extensions of message sets may go up to 2147483646 (checked in validation).
             error(relative(full), "Field numbers cannot be greater than 536870911.")
         } else if f.number >= 19000 && f.number <= 19999 {
             error(relative(full), "Field numbers 19000 through 19999 are reserved for the protocol buffer library implementation.")
@@ -144,10 +187,11 @@ struct Linker {
             if let t = resolveMessageType(f.extendee, relativeTo: full, at: full) { f.extendee = t }
         }
         if f.hasTypeName {
-            guard let found = table.lookup(f.typeName, relativeTo: full, typesOnly: true) else {
+            guard let lookedUp = lookupVisible(f.typeName, relativeTo: full, typesOnly: true, at: full) else {
                 error(relative(full), "\"\(f.typeName)\" is not defined.")
                 return
             }
+            guard let found = lookedUp else { return }
             switch found.symbol.kind {
             case .message:
                 if !f.hasType { f.type = .message }
@@ -178,6 +222,7 @@ struct Linker {
 
     mutating func index(_ file: Google_Protobuf_FileDescriptorProto) {
         let scope = file.package
+        packedByDefault = file.syntax == "proto3" || file.syntax == "editions"
         for m in file.messageType { indexMessage(m, scope: scope) }
         for e in file.enumType { table.enums[join(scope, e.name)] = e }
         for x in file.extension { indexExtension(x, scope: scope) }
@@ -194,6 +239,7 @@ struct Linker {
     private mutating func indexExtension(_ x: Google_Protobuf_FieldDescriptorProto, scope: String) {
         let name = join(scope, x.name)
         table.extensions[name] = x
+        table.extensionPackedByDefault[name] = packedByDefault
         table.extensionsByNumber[x.extendee, default: [:]][x.number] = name
     }
 }

@@ -36,20 +36,29 @@ struct OptionInterpreter {
         self.locations = locations
     }
 
+    /// Newer compilers (those whose descriptor.proto defines `FeatureSet`)
+    /// re-serialize interpreted options as a whole: custom options in number
+    /// order, repeated settings of one message-valued option merged. Older ones
+    /// keep each custom option assignment as a separate field, in source order.
+    var canonicalOptions: Bool {
+        lookup.user.symbols["google.protobuf.FeatureSet"] != nil
+    }
+
     private func join(_ scope: String, _ name: String) -> String {
         scope.isEmpty ? name : scope + "." + name
     }
 
-    private mutating func error(_ fullName: String, _ message: String) {
+    /// Reports at the option's own position when known, else at the element.
+    private mutating func error(_ fullName: String, _ message: String, optionIndex: Int? = nil) {
         let rel = packagePrefix.isEmpty || !fullName.hasPrefix(packagePrefix + ".") ? fullName : String(fullName.dropFirst(packagePrefix.count + 1))
-        let loc = locations[rel] ?? (1, 1)
+        let loc = optionIndex.flatMap { locations["opt:\(rel):\($0)"] } ?? locations[rel] ?? (1, 1)
         diagnostics.append(ProtoDiagnostic(file: fileName, line: loc.line, column: loc.column, message: message))
     }
 
     mutating func interpret(_ file: inout Google_Protobuf_FileDescriptorProto) {
         let pkg = file.package
         if file.hasOptions {
-            if !interpret(&file.options, "google.protobuf.FileOptions", scope: pkg.isEmpty ? "dummy" : pkg + ".dummy", element: pkg) { file.clearOptions() }
+            if !interpret(&file.options, "google.protobuf.FileOptions", scope: pkg.isEmpty ? "dummy" : pkg + ".dummy", element: "") { file.clearOptions() }
         }
         for i in file.messageType.indices { interpretMessage(&file.messageType[i], scope: pkg) }
         for i in file.enumType.indices { interpretEnum(&file.enumType[i], scope: pkg) }
@@ -75,7 +84,7 @@ struct OptionInterpreter {
             if !interpret(&m.oneofDecl[i].options, "google.protobuf.OneofOptions", scope: oname, element: oname) { m.oneofDecl[i].clearOptions() }
         }
         for i in m.extensionRange.indices where m.extensionRange[i].hasOptions {
-            if !interpret(&m.extensionRange[i].options, "google.protobuf.ExtensionRangeOptions", scope: name, element: name) { m.extensionRange[i].clearOptions() }
+            if !interpret(&m.extensionRange[i].options, "google.protobuf.ExtensionRangeOptions", scope: name, element: name + "#extensions") { m.extensionRange[i].clearOptions() }
         }
         for i in m.nestedType.indices { interpretMessage(&m.nestedType[i], scope: name) }
         for i in m.enumType.indices { interpretEnum(&m.enumType[i], scope: name) }
@@ -106,23 +115,33 @@ struct OptionInterpreter {
         options.uninterpretedOption = []
         var bytes: [UInt8] = []
         var stripped = false
-        for option in list {
+        var setPaths: [[Google_Protobuf_FieldDescriptorProto]] = []
+        for (optionIndex, option) in list.enumerated() {
             do {
+                if let path = try? resolvePath(option, optionsType: "." + typeName, scope: scope) {
+                    if setPaths.contains(where: { OptionInterpreter.conflicts($0, path) }) {
+                        throw OptionError(message: "Option \"\(OptionInterpreter.displayName(option.name))\" was already set.")
+                    }
+                    setPaths.append(path)
+                }
                 guard let encoded = try encode(option, optionsType: "." + typeName, scope: scope) else {
                     stripped = true
                     continue
                 }
                 bytes += encoded
             } catch let e as OptionError {
-                error(element, e.message)
+                error(element, e.message, optionIndex: optionIndex)
             } catch {
-                self.error(element, "\(error)")
+                self.error(element, "\(error)", optionIndex: optionIndex)
             }
+        }
+        if canonicalOptions {
+            bytes = WireCanonicalizer(lookup: lookup).canonicalize(bytes, typeName: "." + typeName)
         }
         do {
             try options.merge(serializedBytes: bytes)
             // Options that were all source-retention leave no options message behind.
-            if stripped, (try? options.serializedBytes() as [UInt8])?.isEmpty == true {
+            if stripped, (try? options.serializedBytes() as [UInt8])?.isEmpty == true, !optionsTypeIsRedefined(typeName) {
                 return false
             }
         } catch {
@@ -135,12 +154,54 @@ struct OptionInterpreter {
         parts.map { $0.isExtension ? "(\($0.namePart))" : $0.namePart }.joined(separator: ".")
     }
 
+    /// Whether the `*Options` message was defined by a compiled file other than
+    /// `google/protobuf/descriptor.proto` (a renamed copy of it). Options
+    /// emptied by source-retention stripping are then kept as empty messages,
+    /// as the reference compiler does.
+    private func optionsTypeIsRedefined(_ typeName: String) -> Bool {
+        guard let symbol = lookup.user.symbols[typeName] else { return false }
+        return symbol.file != "google/protobuf/descriptor.proto"
+    }
+
+    /// A new assignment `b` conflicts with an earlier `a` when `b`'s path is a
+    /// prefix of (or equal to) `a`'s and no field along it is repeated;
+    /// setting a sub-field after the whole message is allowed (it merges).
+    static func conflicts(_ a: [Google_Protobuf_FieldDescriptorProto], _ b: [Google_Protobuf_FieldDescriptorProto]) -> Bool {
+        guard b.count <= a.count else { return false }
+        for i in 0..<b.count {
+            if a[i].number != b[i].number || a[i].extendee != b[i].extendee { return false }
+            if a[i].label == .repeated { return false }
+        }
+        return true
+    }
+
     /// The option as wire-format bytes, or nil when it has source retention
     /// (`retention = RETENTION_SOURCE` options are not written to descriptors).
     private func encode(_ option: Google_Protobuf_UninterpretedOption, optionsType: String, scope: String) throws -> [UInt8]? {
+        var path = try resolvePath(option, optionsType: optionsType, scope: scope)
+        let display = OptionInterpreter.displayName(option.name)
+        guard let last = path.last else { throw OptionError(message: "Empty option name.") }
+        if !last.hasExtendee, path.count == 1, last.name == "uninterpreted_option" {
+            throw OptionError(message: "Option must not use reserved name \"uninterpreted_option\".")
+        }
+        var bytes: [UInt8]
+        if let k = path.firstIndex(where: DescriptorLookup.hasSourceRetention) {
+            if k == 0 { return nil }
+            bytes = []
+            path = Array(path[...k])
+        } else {
+            bytes = try OptionValueEncoder(lookup: lookup).encodeField(last, OptionValue(option), optionName: display, depth: 0)
+        }
+        for f in path.dropLast().reversed() {
+            bytes = f.type == .group ? WireWriter.group(f.number, bytes) : WireWriter.lengthDelimited(f.number, bytes)
+        }
+        return bytes
+    }
+
+    /// The fields named by an option name, outermost first.
+    private func resolvePath(_ option: Google_Protobuf_UninterpretedOption, optionsType: String, scope: String) throws -> [Google_Protobuf_FieldDescriptorProto] {
         var path: [Google_Protobuf_FieldDescriptorProto] = []
         var current = optionsType
-        let display = OptionInterpreter.displayName(option.name)
         for (i, part) in option.name.enumerated() {
             let soFar = OptionInterpreter.displayName(Array(option.name[...i]))
             guard let message = lookup.message(current) else {
@@ -172,21 +233,6 @@ struct OptionInterpreter {
             }
             path.append(field)
         }
-        guard let last = path.last else { throw OptionError(message: "Empty option name.") }
-        if !last.hasExtendee, path.count == 1, last.name == "uninterpreted_option" {
-            throw OptionError(message: "Option must not use reserved name \"uninterpreted_option\".")
-        }
-        var bytes: [UInt8]
-        if let k = path.firstIndex(where: DescriptorLookup.hasSourceRetention) {
-            if k == 0 { return nil }
-            bytes = []
-            path = Array(path[...k])
-        } else {
-            bytes = try OptionValueEncoder(lookup: lookup).encodeField(last, OptionValue(option), optionName: display, depth: 0)
-        }
-        for f in path.dropLast().reversed() {
-            bytes = f.type == .group ? WireWriter.group(f.number, bytes) : WireWriter.lengthDelimited(f.number, bytes)
-        }
-        return bytes
+        return path
     }
 }

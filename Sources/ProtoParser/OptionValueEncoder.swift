@@ -67,6 +67,12 @@ struct DescriptorLookup {
         }
     }
 
+    /// Extensions are packed by default when declared in a proto3 or editions file.
+    func extensionPackedByDefault(_ name: String) -> Bool {
+        let n = DescriptorLookup.strip(name)
+        return user.extensionPackedByDefault[n] ?? builtin.extensionPackedByDefault[n] ?? false
+    }
+
     /// Repeated scalars are packed by default in proto3 and editions files.
     func packedByDefault(_ messageName: String) -> Bool {
         let n = DescriptorLookup.strip(messageName)

@@ -33,12 +33,13 @@ extension FileParser {
         if state.lookingAt("option") {
             state.advance()
             var options = e.options
-            try parseOptionStatement(into: &options.uninterpretedOption)
+            try parseOptionStatement(into: &options.uninterpretedOption, element: scope + e.name)
             e.options = options
         } else if state.lookingAt("reserved") {
             state.advance()
             if state.current.kind == .string || (state.current.kind == .identifier && !state.lookingAt("max")) {
                 repeat {
+                    checkReservedNameForm()
                     if state.current.kind == .string {
                         e.reservedName.append(String(decoding: try state.consumeString("Expected enum value."), as: UTF8.self))
                     } else {
@@ -66,7 +67,7 @@ extension FileParser {
             value.number = Int32(try state.consumeSignedInteger("Expected integer.", min: Int64(Int32.min), max: Int64(Int32.max)))
             if state.tryConsume("[") {
                 repeat {
-                    value.options.uninterpretedOption.append(try parseOptionAssignment())
+                    value.options.uninterpretedOption.append(try parseOptionAssignment(element: scope + value.name, index: value.options.uninterpretedOption.count))
                 } while state.tryConsume(",")
                 try state.consume("]")
             }
@@ -92,7 +93,7 @@ extension FileParser {
                 } else if state.lookingAt("option") {
                     state.advance()
                     var options = s.options
-                    try parseOptionStatement(into: &options.uninterpretedOption)
+                    try parseOptionStatement(into: &options.uninterpretedOption, element: s.name)
                     s.options = options
                 } else if state.lookingAt("rpc") {
                     var method = Google_Protobuf_MethodDescriptorProto()
@@ -143,7 +144,7 @@ extension FileParser {
                     } else if state.lookingAt("option") {
                         state.advance()
                         var options = m.options
-                        try parseOptionStatement(into: &options.uninterpretedOption)
+                        try parseOptionStatement(into: &options.uninterpretedOption, element: scope + m.name)
                         m.options = options
                     } else {
                         state.error("Expected \"option\".")

@@ -70,14 +70,13 @@ extension FileParser {
             return
         }
 
-        let typeToken = state.current
         try parseFieldType(&field)
         let nameToken = state.current
         field.name = try state.consumeIdentifier("Expected field name.")
         record(scope + field.name, nameToken)
         try state.consume("=", "Missing field number.")
         field.number = Int32(truncatingIfNeeded: try state.consumeSignedInteger("Expected field number.", min: Int64(Int32.min), max: Int64(Int32.max)))
-        try parseFieldOptions(&field, typeToken: typeToken)
+        try parseFieldOptions(&field, element: scope + field.name)
         try state.consumeEndOfStatement()
     }
 
@@ -100,7 +99,7 @@ extension FileParser {
         record(scope + groupName, nameToken)
         try state.consume("=", "Missing field number.")
         field.number = Int32(truncatingIfNeeded: try state.consumeSignedInteger("Expected field number.", min: Int64(Int32.min), max: Int64(Int32.max)))
-        try parseFieldOptions(&field, typeToken: nil)
+        try parseFieldOptions(&field, element: scope + field.name)
         var group = Google_Protobuf_DescriptorProto()
         group.name = groupName
         try parseMessageBody(&group, scope: scope + groupName + ".")
@@ -130,7 +129,11 @@ extension FileParser {
         try state.consume("map")
         try state.consume("<")
         var key = Google_Protobuf_FieldDescriptorProto()
+        let keyToken = state.current
         try parseFieldType(&key)
+        if key.hasTypeName || [.float, .double, .bytes].contains(key.type) {
+            state.error("Key in map fields cannot be float/double, bytes or message types.", at: keyToken)
+        }
         try state.consume(",")
         var value = Google_Protobuf_FieldDescriptorProto()
         try parseFieldType(&value)
@@ -141,7 +144,7 @@ extension FileParser {
         try state.consume("=", "Missing field number.")
         field.number = Int32(truncatingIfNeeded: try state.consumeSignedInteger("Expected field number.", min: Int64(Int32.min), max: Int64(Int32.max)))
         field.label = .repeated
-        try parseFieldOptions(&field, typeToken: nil)
+        try parseFieldOptions(&field, element: scope + field.name)
         try state.consumeEndOfStatement()
 
         let entryName = FileParser.mapEntryName(field.name)

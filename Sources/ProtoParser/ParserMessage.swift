@@ -59,7 +59,19 @@ extension FileParser {
 
     mutating func parseMessageStatement(_ message: inout Google_Protobuf_DescriptorProto, scope: String) throws {
         if state.tryConsume(";") { return }
-        if state.lookingAt("message") {
+        if let visibility = parseVisibility() {
+            if state.lookingAt("message") {
+                var nested = Google_Protobuf_DescriptorProto()
+                nested.visibility = visibility
+                try parseMessage(&nested, scope: scope)
+                message.nestedType.append(nested)
+            } else {
+                var e = Google_Protobuf_EnumDescriptorProto()
+                e.visibility = visibility
+                try parseEnum(&e, scope: scope)
+                message.enumType.append(e)
+            }
+        } else if state.lookingAt("message") {
             var nested = Google_Protobuf_DescriptorProto()
             try parseMessage(&nested, scope: scope)
             message.nestedType.append(nested)
@@ -68,7 +80,7 @@ extension FileParser {
             try parseEnum(&e, scope: scope)
             message.enumType.append(e)
         } else if state.lookingAt("extensions") {
-            try parseExtensions(&message)
+            try parseExtensions(&message, element: String(scope.dropLast()) + "#extensions")
         } else if state.lookingAt("reserved") {
             try parseMessageReserved(&message)
         } else if state.lookingAt("extend") {
@@ -82,7 +94,7 @@ extension FileParser {
         } else if state.lookingAt("option") {
             state.advance()
             var options = message.options
-            try parseOptionStatement(into: &options.uninterpretedOption)
+            try parseOptionStatement(into: &options.uninterpretedOption, element: String(scope.dropLast()))
             message.options = options
         } else if state.lookingAt("oneof") {
             try parseOneof(&message, scope: scope)
@@ -131,7 +143,7 @@ extension FileParser {
                 } else if state.lookingAt("option") {
                     state.advance()
                     var options = message.oneofDecl[Int(index)].options
-                    try parseOptionStatement(into: &options.uninterpretedOption)
+                    try parseOptionStatement(into: &options.uninterpretedOption, element: scope + oneof.name)
                     message.oneofDecl[Int(index)].options = options
                 } else {
                     if state.lookingAt("required") || state.lookingAt("optional") || state.lookingAt("repeated") {
@@ -151,7 +163,7 @@ extension FileParser {
     }
 
     /// extensions = "extensions" ranges [ "[" options "]" ] ";"
-    mutating func parseExtensions(_ message: inout Google_Protobuf_DescriptorProto) throws {
+    mutating func parseExtensions(_ message: inout Google_Protobuf_DescriptorProto, element: String) throws {
         try state.consume("extensions")
         var ranges: [Google_Protobuf_DescriptorProto.ExtensionRange] = []
         repeat {
@@ -169,7 +181,7 @@ extension FileParser {
             state.advance()
             var options = Google_Protobuf_ExtensionRangeOptions()
             repeat {
-                options.uninterpretedOption.append(try parseOptionAssignment())
+                options.uninterpretedOption.append(try parseOptionAssignment(element: element, index: options.uninterpretedOption.count))
             } while state.tryConsume(",")
             try state.consume("]")
             for i in ranges.indices { ranges[i].options = options }
@@ -192,6 +204,7 @@ extension FileParser {
         try state.consume("reserved")
         if state.current.kind == .string || state.current.kind == .identifier {
             repeat {
+                checkReservedNameForm()
                 if state.current.kind == .string {
                     message.reservedName.append(String(decoding: try state.consumeString("Expected field name."), as: UTF8.self))
                 } else {
@@ -212,6 +225,15 @@ extension FileParser {
         try state.consumeEndOfStatement()
     }
 
+    /// Proto2/proto3 reserve names as string literals, editions as identifiers.
+    mutating func checkReservedNameForm() {
+        if state.syntax == .editions, state.current.kind == .string {
+            state.error("Reserved names must be identifiers in editions, not string literals.")
+        } else if state.syntax != .editions, state.current.kind == .identifier {
+            state.error("Reserved names must be string literals. (Only editions supports identifiers.)")
+        }
+    }
+
     /// extend = "extend" messageType "{" { field | group | emptyStatement } "}"
     mutating func parseExtend(extensions: inout [Google_Protobuf_FieldDescriptorProto],
                               nestedTypes: inout [Google_Protobuf_DescriptorProto],
@@ -229,7 +251,11 @@ extension FileParser {
                 if !state.tryConsume(";") {
                     var field = Google_Protobuf_FieldDescriptorProto()
                     field.extendee = extendee
+                    let start = state.current
                     try parseField(&field, nestedTypes: &nestedTypes, scope: scope, inOneof: false)
+                    if field.hasJsonName {
+                        state.error("option json_name is not allowed on extension fields.", at: start)
+                    }
                     extensions.append(field)
                 }
             } catch {

@@ -9,8 +9,10 @@ import SwiftProtobuf
 /// `UninterpretedOption`s; aggregate values (`{ ... }`) keep their token text.
 extension FileParser {
     /// Parses `optionName "=" constant ";"` after the `option` keyword.
-    mutating func parseOptionStatement(into list: inout [Google_Protobuf_UninterpretedOption]) throws {
-        let option = try parseOptionAssignment()
+    /// `element` names the element the option belongs to; the option's position
+    /// is recorded under `opt:<element>:<index>` for later diagnostics.
+    mutating func parseOptionStatement(into list: inout [Google_Protobuf_UninterpretedOption], element: String) throws {
+        let option = try parseOptionAssignment(element: element, index: list.count)
         try state.consumeEndOfStatement()
         list.append(option)
     }
@@ -38,7 +40,8 @@ extension FileParser {
         return parts
     }
 
-    mutating func parseOptionAssignment() throws -> Google_Protobuf_UninterpretedOption {
+    mutating func parseOptionAssignment(element: String, index: Int) throws -> Google_Protobuf_UninterpretedOption {
+        record("opt:\(element):\(index)", state.current)
         var option = Google_Protobuf_UninterpretedOption()
         option.name = try parseOptionName()
         try state.consume("=")
@@ -58,7 +61,8 @@ extension FileParser {
                     state.error("Identifier after '-' symbol must be inf or nan.")
                     throw ParserState.Failure()
                 }
-                option.doubleValue = token.text == "inf" ? -Double.infinity : -Double.nan
+                // NaN keeps a positive sign even when written "-nan".
+                option.doubleValue = token.text == "inf" ? -Double.infinity : Double.nan
                 state.advance()
                 return
             }
@@ -136,7 +140,7 @@ extension FileParser {
 
     /// fieldOptions = "[" fieldOption { "," fieldOption } "]"; handles the
     /// pseudo-options `default` and `json_name`.
-    mutating func parseFieldOptions(_ field: inout Google_Protobuf_FieldDescriptorProto, typeToken: Token?) throws {
+    mutating func parseFieldOptions(_ field: inout Google_Protobuf_FieldDescriptorProto, element: String) throws {
         guard state.tryConsume("[") else { return }
         repeat {
             if state.lookingAt("default"), state.peek(1).isSymbol("=") {
@@ -156,7 +160,7 @@ extension FileParser {
                 }
                 field.jsonName = String(decoding: try state.consumeString("Expected string for JSON name."), as: UTF8.self)
             } else {
-                let option = try parseOptionAssignment()
+                let option = try parseOptionAssignment(element: element, index: field.options.uninterpretedOption.count)
                 field.options.uninterpretedOption.append(option)
             }
         } while state.tryConsume(",")
@@ -168,6 +172,9 @@ extension FileParser {
     mutating func parseDefaultValue(_ field: inout Google_Protobuf_FieldDescriptorProto) throws {
         if field.label == .repeated {
             state.error("Repeated fields can't have default values.")
+        }
+        if state.syntax == .proto3 {
+            state.error("Explicit default values are not allowed in proto3.")
         }
         let t = field.hasType ? field.type : nil
         switch t {

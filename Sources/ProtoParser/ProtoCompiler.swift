@@ -146,7 +146,7 @@ final class CompileSession {
         let parsed = ProtoFileParser.parseWithLocations(source, path: name)
         diagnostics += parsed.diagnostics
         var ok = parsed.diagnostics.isEmpty
-        for dep in parsed.file.dependency {
+        for dep in parsed.file.dependency + parsed.file.optionDependency {
             let loc = parsed.locations["import:" + dep] ?? (1, 1)
             if !process(dep, importer: (name, loc.line, loc.column), depth: depth + 1) {
                 if states[dep] != .visiting && ok {

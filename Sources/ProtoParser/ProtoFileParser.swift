@@ -61,12 +61,15 @@ struct FileParser {
                 let value = String(decoding: try state.consumeString(isEdition ? "Expected edition string." : "Expected syntax identifier."), as: UTF8.self)
                 try state.consumeEndOfStatement()
                 if isEdition {
-                    if value == "2023" {
+                    if value == "2023" || value == "2024" {
                         state.syntax = .editions
                         file.syntax = "editions"
-                        file.edition = .edition2023
+                        file.edition = value == "2023" ? .edition2023 : .edition2024
                     } else {
                         state.error("Unknown edition \"\(value)\".", at: valueToken)
+                        // Keep parsing with editions grammar to avoid cascading errors.
+                        state.syntax = .editions
+                        file.syntax = "editions"
                     }
                 } else if value == "proto3" {
                     state.syntax = .proto3
@@ -89,7 +92,19 @@ struct FileParser {
     mutating func parseTopLevelStatement() {
         do {
             if state.tryConsume(";") { return }
-            if state.lookingAt("message") {
+            if let visibility = parseVisibility() {
+                if state.lookingAt("message") {
+                    var message = Google_Protobuf_DescriptorProto()
+                    message.visibility = visibility
+                    try parseMessage(&message, scope: "")
+                    file.messageType.append(message)
+                } else {
+                    var e = Google_Protobuf_EnumDescriptorProto()
+                    e.visibility = visibility
+                    try parseEnum(&e, scope: "")
+                    file.enumType.append(e)
+                }
+            } else if state.lookingAt("message") {
                 var message = Google_Protobuf_DescriptorProto()
                 try parseMessage(&message, scope: "")
                 file.messageType.append(message)
@@ -116,7 +131,7 @@ struct FileParser {
             } else if state.lookingAt("option") {
                 state.advance()
                 var options = file.options
-                try parseOptionStatement(into: &options.uninterpretedOption)
+                try parseOptionStatement(into: &options.uninterpretedOption, element: "")
                 file.options = options
             } else if state.lookingAt("syntax") || state.lookingAt("edition") {
                 state.error("Expected top-level statement (e.g. \"message\").")
@@ -132,9 +147,14 @@ struct FileParser {
 
     /// import = "import" [ "weak" | "public" ] strLit ";"
     mutating func parseImport() throws {
+        let importToken = state.current
         try state.consume("import")
-        var isPublic = false, isWeak = false
-        if state.tryConsume("public") {
+        var isPublic = false, isWeak = false, isOption = false
+        if state.lookingAt("option"), state.peek(1).kind == .string {
+            // Edition 2024 `import option`: needed only to interpret options.
+            state.advance()
+            isOption = true
+        } else if state.tryConsume("public") {
             isPublic = true
         } else if state.tryConsume("weak") {
             isWeak = true
@@ -142,6 +162,11 @@ struct FileParser {
         let nameToken = state.current
         let name = String(decoding: try state.consumeString("Expected a string naming the file to import."), as: UTF8.self)
         try state.consumeEndOfStatement()
+        if isOption {
+            file.optionDependency.append(name)
+            record("import:" + name, importToken)
+            return
+        }
         if file.dependency.contains(name) {
             state.error("Import \"\(name)\" was listed twice.", at: nameToken)
             return
@@ -150,7 +175,16 @@ struct FileParser {
         file.dependency.append(name)
         if isPublic { file.publicDependency.append(index) }
         if isWeak { file.weakDependency.append(index) }
-        record("import:" + name, nameToken)
+        record("import:" + name, importToken)
+    }
+
+    /// Edition 2024 symbol visibility: `export` or `local` before `message`/`enum`.
+    mutating func parseVisibility() -> Google_Protobuf_SymbolVisibility? {
+        guard state.lookingAt("export") || state.lookingAt("local"),
+              state.peek(1).isIdentifier("message") || state.peek(1).isIdentifier("enum") else { return nil }
+        let visibility: Google_Protobuf_SymbolVisibility = state.current.text == "export" ? .visibilityExport : .visibilityLocal
+        state.advance()
+        return visibility
     }
 
     /// package = "package" fullIdent ";"

@@ -21,13 +21,15 @@ struct SymbolTable: Sendable {
     var symbols: [String: Symbol] = [:]
     /// Resolved message descriptors by full name.
     var messages: [String: Google_Protobuf_DescriptorProto] = [:]
-    /// Whether a message was declared in a proto3 file (packed-by-default repeated scalars).
+    /// Whether a message was declared in a proto3 or editions file (packed-by-default repeated scalars).
     var messageIsProto3: [String: Bool] = [:]
     var enums: [String: Google_Protobuf_EnumDescriptorProto] = [:]
     /// Enum value names per enum full name (available before resolution).
     var enumValueNames: [String: Set<String>] = [:]
     /// Resolved extension fields by full name.
     var extensions: [String: Google_Protobuf_FieldDescriptorProto] = [:]
+    /// Whether an extension was declared in a proto3 or editions file.
+    var extensionPackedByDefault: [String: Bool] = [:]
     /// Extensions by extendee full name (leading dot) and number.
     var extensionsByNumber: [String: [Int32: String]] = [:]
 

@@ -49,6 +49,11 @@ struct TextFormatEncoder {
                 if close != nil { throw fail("Unexpected end of aggregate value.") }
                 break
             }
+            if fullName == ".google.protobuf.Any", lookingAt("["), let expanded = try parseAnyExpansion(message, depth: depth) {
+                entries += expanded
+                if !tryConsume(";") { _ = tryConsume(",") }
+                continue
+            }
             let field = try parseFieldName(message, fullName: fullName)
             if field.type == .message || field.type == .group {
                 _ = tryConsume(":")
@@ -78,6 +83,33 @@ struct TextFormatEncoder {
             if !tryConsume(";") { _ = tryConsume(",") }
         }
         return serialize(entries, messageName: fullName)
+    }
+
+    /// `[type.googleapis.com/pkg.Msg] { ... }` inside a `google.protobuf.Any`:
+    /// becomes `type_url` (1) and `value` (2, the serialized message).
+    private mutating func parseAnyExpansion(_ any: Google_Protobuf_DescriptorProto, depth: Int) throws -> [Entry]? {
+        var i = position + 1
+        var url = ""
+        while i < tokens.count, tokens[i].kind != .end, !(tokens[i].kind == .symbol && tokens[i].text == "]") {
+            url += tokens[i].text
+            i += 1
+        }
+        guard url.contains("/"), let typeURLField = any.field.first(where: { $0.number == 1 }),
+              let valueField = any.field.first(where: { $0.number == 2 }) else { return nil }
+        position = i
+        try expect("]")
+        let typeName = "." + (url.split(separator: "/").last.map(String.init) ?? "")
+        guard lookup.message(typeName) != nil else { throw fail("Could not find type \"\(url)\" stored in google.protobuf.Any.") }
+        _ = tryConsume(":")
+        var valueType = Google_Protobuf_FieldDescriptorProto()
+        valueType.type = .message
+        valueType.typeName = typeName
+        let payload = try parseMessageValue(valueType, depth: depth)
+        let urlBytes = Array(url.utf8)
+        return [
+            Entry(field: typeURLField, payload: WireWriter.varint(UInt64(urlBytes.count)) + urlBytes),
+            Entry(field: valueField, payload: WireWriter.varint(UInt64(payload.count)) + payload),
+        ]
     }
 
     private mutating func parseFieldName(_ message: Google_Protobuf_DescriptorProto, fullName: String) throws -> Google_Protobuf_FieldDescriptorProto {
@@ -145,8 +177,8 @@ struct TextFormatEncoder {
         case .identifier:
             let lower = token.text.lowercased()
             if isFloat, lower == "inf" || lower == "infinity" || lower == "nan" {
-                let d: Double = lower == "nan" ? .nan : .infinity
-                value = .double(negative ? -d : d)
+                // NaN keeps a positive sign even when written "-nan".
+                value = .double(lower == "nan" ? .nan : (negative ? -.infinity : .infinity))
             } else if negative {
                 throw fail("Invalid value after \"-\".")
             } else if field.type == .bool, ["true", "True", "t"].contains(token.text) {
@@ -168,6 +200,14 @@ struct TextFormatEncoder {
             throw fail("Expected value, found \"\(token.text)\".")
         }
         return try OptionValueEncoder(lookup: lookup).encodeScalar(field, value, optionName: optionName)
+    }
+
+    /// Messages declared with `option message_set_wire_format = true`.
+    static func isMessageSet(_ message: Google_Protobuf_DescriptorProto) -> Bool {
+        if message.options.hasMessageSetWireFormat { return message.options.messageSetWireFormat }
+        return message.options.uninterpretedOption.contains {
+            $0.name.count == 1 && !$0.name[0].isExtension && $0.name[0].namePart == "message_set_wire_format" && $0.identifierValue == "true"
+        }
     }
 
     private func isPacked(_ field: Google_Protobuf_FieldDescriptorProto, messageName: String) -> Bool {
@@ -192,11 +232,20 @@ struct TextFormatEncoder {
             if byNumber[e.field.number] == nil { order.append(e.field.number) }
             byNumber[e.field.number, default: []].append(e)
         }
+        let messageSet = lookup.message(messageName).map(TextFormatEncoder.isMessageSet) ?? false
         var out: [UInt8] = []
         for number in order.sorted() {
             let list = byNumber[number]!
             let field = list[0].field
             if DescriptorLookup.hasSourceRetention(field) { continue }
+            if messageSet, field.hasExtendee, field.type == .message {
+                // MessageSet items: group 1 { type_id (2), message (3) }.
+                let e = list[list.count - 1]
+                let item = WireWriter.tag(2, .varint) + WireWriter.varint(UInt64(UInt32(bitPattern: number)))
+                    + WireWriter.lengthDelimited(3, e.payload)
+                out += WireWriter.group(1, item)
+                continue
+            }
             let isExtension = field.hasExtendee
             if !isExtension, isPacked(field, messageName: messageName) {
                 out += WireWriter.lengthDelimited(number, list.flatMap(\.payload))

@@ -32,7 +32,10 @@ struct Tokenizer {
     private(set) var errors: [(line: Int, column: Int, message: String)] = []
 
     init(_ source: String) {
-        self.input = Array(source.utf8)
+        var bytes = Array(source.utf8)
+        // A leading UTF-8 byte order mark is not part of the source.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        self.input = bytes
     }
 
     /// Tokenizes the whole input; the last token is always `.end`.

@@ -41,7 +41,7 @@ import WireCore
         #expect(unknown.stderr.contains("Unknown option '--frobnicate'"))
         let noFile = try CommandRunner.grpcdump([])
         #expect(noFile.status == 64)
-        #expect(noFile.stderr.contains("Missing expected argument '--read <file>'"))
+        #expect(noFile.stderr.contains("say where packets come from: -r FILE (a capture) or -i INTERFACE (live; -D lists them)"))
         let badLayer = try CommandRunner.grpcdump(["-r", "x.pcap", "--layer", "ip"])
         #expect(badLayer.status == 64)
     }

@@ -15,6 +15,7 @@ final class FixtureTests: XCTestCase {
         let r = TestSupport.compareCorpus(files: files, importPaths: importPaths, command: command)
         print("FIXTURES \(name): \(r.equal) equal, \(r.different.count) different, \(r.skipped.count) rejected by reference of \(files.count)")
         if let d = r.firstDiff { print(d) }
+        XCTAssertEqual(r.acceptedButRejected, [], "\(name): rejected by the reference compiler but accepted")
         XCTAssertEqual(r.different, [])
         XCTAssertEqual(r.skipped, [], "reference compiler rejected fixtures")
     }
@@ -24,7 +25,7 @@ final class FixtureTests: XCTestCase {
             XCTFail("protoc not found: install the Debian package protobuf-compiler")
             return
         }
-        check("protoc-3.21", files: ["fx/proto2_features.proto", "fx/proto3_features.proto"],
+        check("protoc-3.21", files: ["fx/proto2_features.proto", "fx/proto3_features.proto", "fx/deep/pkg/names.proto", "fx/proto3_extensions.proto"],
               importPaths: [fixtures, "/usr/include"], command: (protoc, []))
     }
 
@@ -33,7 +34,7 @@ final class FixtureTests: XCTestCase {
             XCTFail("grpc_tools not found: pip install grpcio-tools==1.85.1")
             return
         }
-        check("grpc_tools", files: ["fx/proto2_features.proto", "fx/proto3_features.proto", "fx/editions_features.proto"],
+        check("grpc_tools", files: ["fx/proto2_features.proto", "fx/proto3_features.proto", "fx/editions_features.proto", "fx/deep/pkg/names.proto", "fx/deep/pkg/editions_names.proto", "fx/proto3_extensions.proto"],
               importPaths: [fixtures, tools.dir + "/_proto"], command: (tools.python, ["-m", "grpc_tools.protoc"]))
     }
 }

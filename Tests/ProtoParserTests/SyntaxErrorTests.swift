@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import ProtoParser
 
@@ -57,7 +58,7 @@ final class SyntaxErrorTests: XCTestCase {
             "a.proto": "syntax = \"proto3\";\nimport \"missing.proto\";\nmessage A {}\n",
             "b.proto": "syntax = \"proto3\";\nmessage B {}\n",
         ], ["a.proto", "b.proto"])
-        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:2:8: Import \"missing.proto\" was not found or had errors."])
+        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:2:1: Import \"missing.proto\" was not found or had errors."])
         XCTAssertEqual(c.files.map(\.name), ["b.proto"])
     }
 
@@ -66,12 +67,62 @@ final class SyntaxErrorTests: XCTestCase {
             "a.proto": "syntax = \"proto3\";\nimport \"b.proto\";\n",
             "b.proto": "syntax = \"proto3\";\nimport \"a.proto\";\n",
         ], ["a.proto"])
-        XCTAssertTrue(c.diagnostics.map(\.description).contains("b.proto:2:8: File recursively imports itself: a.proto -> b.proto -> a.proto"), "\(c.diagnostics)")
+        XCTAssertTrue(c.diagnostics.map(\.description).contains("b.proto:2:1: File recursively imports itself: a.proto -> b.proto -> a.proto"), "\(c.diagnostics)")
         XCTAssertEqual(c.files.count, 0)
+    }
+
+    func testOptionErrorsAtTheirPosition() {
+        let c = compile(["a.proto": "syntax = \"proto3\";\npackage p;\noption java_package = \"x\";\noption optimize_for = FAST;\nenum E {\n  Z = 0 [deprecated = 3];\n}\n"], ["a.proto"])
+        XCTAssertEqual(c.diagnostics.map(\.description), [
+            "a.proto:4:8: Enum type \"google.protobuf.FileOptions.OptimizeMode\" has no value named \"FAST\" for option \"optimize_for\".",
+            "a.proto:6:10: Value must be \"true\" or \"false\" for boolean option \"deprecated\".",
+        ])
     }
 
     func testUnknownOption() {
         let c = compile(["a.proto": "syntax = \"proto3\";\nmessage A {\n  int32 a = 1 [bogus = true];\n}\n"], ["a.proto"])
-        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:3:9: Option \"bogus\" unknown."])
+        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:3:16: Option \"bogus\" unknown."])
+    }
+}
+
+/// Link-time checks.
+final class LinkErrorTests: XCTestCase {
+    func testTypeFromFileNotImported() {
+        let files = [
+            "a.proto": "syntax = \"proto3\";\npackage p;\nimport \"b.proto\";\nmessage A {\n  C c = 1;\n}\n",
+            "b.proto": "syntax = \"proto3\";\npackage p;\nimport \"c.proto\";\n",
+            "c.proto": "syntax = \"proto3\";\npackage p;\nmessage C {}\n",
+        ]
+        let c = ProtoCompiler(loader: { files[$0] }).compile(["a.proto"])
+        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:5:5: \"C\" seems to be defined in \"c.proto\", which is not imported by \"a.proto\".  To use it here, please add the necessary import."])
+        XCTAssertEqual(c.files.map(\.name), ["c.proto", "b.proto"])
+    }
+
+    func testPublicImportIsVisible() {
+        let files = [
+            "a.proto": "syntax = \"proto3\";\npackage p;\nimport \"b.proto\";\nmessage A {\n  C c = 1;\n}\n",
+            "b.proto": "syntax = \"proto3\";\npackage p;\nimport public \"c.proto\";\n",
+            "c.proto": "syntax = \"proto3\";\npackage p;\nmessage C {}\n",
+        ]
+        let c = ProtoCompiler(loader: { files[$0] }).compile(["a.proto"])
+        XCTAssertEqual(c.diagnostics, [])
+        XCTAssertEqual(c.files.map(\.name), ["c.proto", "b.proto", "a.proto"])
+        XCTAssertEqual(c.files[2].messageType[0].field[0].typeName, ".p.C")
+    }
+
+    func testScopedResolutionFailure() {
+        let files = ["a.proto": "syntax = \"proto2\";\npackage p;\nmessage Opt { message Inner {} }\nmessage S {\n  message Opt {}\n  optional Opt.Inner i = 1;\n}\n"]
+        let c = ProtoCompiler(loader: { files[$0] }).compile(["a.proto"])
+        XCTAssertEqual(c.diagnostics.map(\.description), ["a.proto:6:22: \"Opt.Inner\" is not defined."])
+    }
+
+    func testFilesystemPathIsMappedToImportPath() throws {
+        let dir = TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/x", withIntermediateDirectories: true)
+        try "syntax = \"proto3\";\npackage x;\nmessage M {}\n".write(toFile: dir + "/x/m.proto", atomically: true, encoding: .utf8)
+        let c = ProtoCompiler(importPaths: [dir]).compile([dir + "/x/m.proto"])
+        XCTAssertEqual(c.diagnostics, [])
+        XCTAssertEqual(c.files.map(\.name), ["x/m.proto"])
     }
 }

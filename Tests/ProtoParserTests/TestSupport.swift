@@ -5,6 +5,10 @@ import XCTest
 
 /// Locating reference compilers and corpora, and running them.
 enum TestSupport {
+    /// The package root (this file is Tests/ProtoParserTests/TestSupport.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let dissectors = packageRoot + "/dissectors"
+
     struct RunResult {
         var status: Int32
         var stderr: String
@@ -70,6 +74,8 @@ enum TestSupport {
         var equal = 0
         var different: [String] = []
         var skipped: [String] = []
+        /// Files the reference compiler rejected but that compiled without diagnostics here.
+        var acceptedButRejected: [String] = []
         var firstDiff: String?
     }
 
@@ -87,6 +93,7 @@ enum TestSupport {
             guard r.status == 0, let data = FileManager.default.contents(atPath: out),
                   let expected = try? Google_Protobuf_FileDescriptorSet(serializedBytes: data) else {
                 result.skipped.append(file)
+                if compiler.compile([file]).diagnostics.isEmpty { result.acceptedButRejected.append(file) }
                 continue
             }
             let actual = compiler.compile([file])

@@ -35,6 +35,12 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(t.map(\.column), [1, 7, 9])
     }
 
+    func testByteOrderMarkIsSkipped() {
+        let t = tokens("\u{FEFF}syntax")
+        XCTAssertEqual(t.map(\.text), ["syntax"])
+        XCTAssertEqual(t.first?.column, 1)
+    }
+
     func testErrors() {
         let r = Tokenizer.tokenize("\"abc\n 0x /* unterminated")
         XCTAssertEqual(r.errors.map(\.message), ["String literals cannot cross line boundaries.", "\"0x\" must be followed by hex digits.", "End-of-file inside block comment."])

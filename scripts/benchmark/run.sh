@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The performance benchmark (docs/performance.md). Records a base capture on loopback with the
+# reference client and server (many connections; unary, server, client and bidirectional
+# streaming; small and 4.5 MiB messages; gzip and deflate), grows it to each SIZE in MB with
+# replicate-pcap.py, and on each file runs, one after the other: grpcdump's call summary, grpcdump
+# --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
+# protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
+# Prints time, MB/s, calls/s, the ratio to tshark's summary and peak memory (/usr/bin/time -v).
+#
+#   scripts/benchmark/run.sh [SIZE_MB...]      (default: 100 1000; needs root, tcpdump, tshark)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 1000); fi
+WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
+PORT=50099
+TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}
+mkdir -p "$WORK"
+swift build -c release --product grpcdump >&2
+BIN=$(swift build -c release --show-bin-path)/grpcdump
+
+if [ ! -s "$WORK/base.pcap" ]; then
+    "$BIN" serve --port $PORT --quiet --duration 600 > "$WORK/server.out" 2>&1 & server=$!
+    for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
+    tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$WORK/base.pcap" "tcp port $PORT" 2>/dev/null & capture=$!
+    sleep 1.5
+    for round in $(seq 8); do  # four clients at a time, each on its own connections
+        for _ in 1 2 3 4; do
+            "$BIN" call --target 127.0.0.1:$PORT --scenario unary --scenario server-streaming --scenario client-streaming \
+                --scenario bidi-chat --scenario gzip --scenario deflate --scenario upload --scenario large-message \
+                --scenario metrics --scenario concurrent --scenario not-found > /dev/null &
+        done
+        wait $(jobs -p | grep -v -e "^$server\$" -e "^$capture\$") 2>/dev/null || true
+    done
+    sleep 0.5
+    kill -INT $capture; wait $capture 2>/dev/null || true
+    kill $server 2>/dev/null || true
+fi
+
+measure() {  # measure NAME OUTPUT COMMAND...: seconds and peak RSS (MB) of one run
+    local name=$1 output=$2; shift 2
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$output" 2>/dev/null || true
+    local seconds rss
+    seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/time.txt")
+    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/time.txt")
+    echo "$name $seconds $rss"
+}
+
+printf '%-8s %-34s %9s %9s %10s %9s %9s\n' SIZE COMMAND SECONDS MB/s CALLS/s "x TSHARK" "PEAK MB"
+for size in "${SIZES[@]}"; do
+    file="$WORK/bench-$size.pcap"
+    [ -s "$file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base.pcap" "$file" "$size" $PORT
+    megabytes=$(stat -c %s "$file" | awk '{ printf "%.1f", $1 / 1e6 }')
+    calls=$("$BIN" -r "$file" 2>/dev/null | wc -l)
+    results=()
+    results+=("$(measure "grpcdump(summary)" /dev/null "$BIN" -r "$file")")
+    results+=("$(measure "grpcdump--json(schemas)" /dev/null "$BIN" -r "$file" --json)")
+    tshark_options=(-d "tcp.port==$PORT,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
+    results+=("$(measure "tshark(summary)" /dev/null tshark -r "$file" "${tshark_options[@]}")")
+    if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then
+        results+=("$(measure "tshark-V" /dev/null tshark -r "$file" "${tshark_options[@]}" -V)")
+    fi
+    tshark_seconds=$(printf '%s\n' "${results[@]}" | awk '$1 == "tshark(summary)" { print $2 }')
+    for line in "${results[@]}"; do
+        read -r name seconds rss <<< "$line"
+        awk -v size="${megabytes}MB" -v name="$name" -v s="$seconds" -v mb="$megabytes" -v calls="$calls" -v t="$tshark_seconds" -v rss="$rss" \
+            'BEGIN { printf "%-8s %-34s %9.2f %9.1f %10.0f %9.1f %9s\n", size, name, s, mb / s, calls / s, t / s, rss }'
+    done
+done
+echo "calls per file: as counted by grpcdump's summary" >&2
