@@ -38,24 +38,14 @@ extension FileParser {
         } else if state.lookingAt("reserved") {
             state.advance()
             if state.current.kind == .string || (state.current.kind == .identifier && !state.lookingAt("max")) {
-                repeat {
-                    checkReservedNameForm()
-                    if state.current.kind == .string {
-                        e.reservedName.append(String(decoding: try state.consumeString("Expected enum value."), as: UTF8.self))
-                    } else {
-                        e.reservedName.append(try state.consumeIdentifier("Expected enum value."))
-                    }
-                } while state.tryConsume(",")
+                e.reservedName += try parseReservedNames("Expected enum value.")
             } else {
-                repeat {
-                    let start = try parseRangeBound(allowMax: false, isEnum: true)
-                    var end = start
-                    if state.tryConsume("to") { end = try parseRangeBound(allowMax: true, isEnum: true) }
+                e.reservedRange += try parseRanges(isEnum: true).map { bounds in
                     var range = Google_Protobuf_EnumDescriptorProto.EnumReservedRange()
-                    range.start = Int32(truncatingIfNeeded: start)
-                    range.end = end == Int64.max ? Int32.max : Int32(truncatingIfNeeded: end)
-                    e.reservedRange.append(range)
-                } while state.tryConsume(",")
+                    range.start = Int32(truncatingIfNeeded: bounds.start)
+                    range.end = bounds.end == Int64.max ? Int32.max : Int32(truncatingIfNeeded: bounds.end)
+                    return range
+                }
             }
             try state.consumeEndOfStatement()
         } else {

@@ -165,18 +165,12 @@ extension FileParser {
     /// extensions = "extensions" ranges [ "[" options "]" ] ";"
     mutating func parseExtensions(_ message: inout Google_Protobuf_DescriptorProto, element: String) throws {
         try state.consume("extensions")
-        var ranges: [Google_Protobuf_DescriptorProto.ExtensionRange] = []
-        repeat {
-            let start = try parseRangeBound(allowMax: false, isEnum: false)
-            var end = start
-            if state.tryConsume("to") {
-                end = try parseRangeBound(allowMax: true, isEnum: false)
-            }
+        var ranges = try parseRanges(isEnum: false).map { bounds in
             var range = Google_Protobuf_DescriptorProto.ExtensionRange()
-            range.start = Int32(truncatingIfNeeded: start)
-            range.end = end == Int64.max ? FileParser.maxSentinel : Int32(truncatingIfNeeded: end + 1)
-            ranges.append(range)
-        } while state.tryConsume(",")
+            range.start = Int32(truncatingIfNeeded: bounds.start)
+            range.end = bounds.end == Int64.max ? FileParser.maxSentinel : Int32(truncatingIfNeeded: bounds.end + 1)
+            return range
+        }
         if state.lookingAt("[") {
             state.advance()
             var options = Google_Protobuf_ExtensionRangeOptions()
@@ -188,6 +182,33 @@ extension FileParser {
         }
         try state.consumeEndOfStatement()
         message.extensionRange += ranges
+    }
+
+    /// `ranges = range { "," range }`, `range = intLit [ "to" ( intLit | "max" ) ]`: inclusive
+    /// bounds as written, `max` as Int64.max.
+    mutating func parseRanges(isEnum: Bool) throws -> [(start: Int64, end: Int64)] {
+        var ranges: [(start: Int64, end: Int64)] = []
+        repeat {
+            let start = try parseRangeBound(allowMax: false, isEnum: isEnum)
+            var end = start
+            if state.tryConsume("to") { end = try parseRangeBound(allowMax: true, isEnum: isEnum) }
+            ranges.append((start, end))
+        } while state.tryConsume(",")
+        return ranges
+    }
+
+    /// Reserved names: quoted strings (proto2, proto3) or identifiers (editions).
+    mutating func parseReservedNames(_ expected: String) throws -> [String] {
+        var names: [String] = []
+        repeat {
+            checkReservedNameForm()
+            if state.current.kind == .string {
+                names.append(String(decoding: try state.consumeString(expected), as: UTF8.self))
+            } else {
+                names.append(try state.consumeIdentifier(expected))
+            }
+        } while state.tryConsume(",")
+        return names
     }
 
     /// A range bound; `max` is returned as Int64.max.
@@ -203,24 +224,14 @@ extension FileParser {
     mutating func parseMessageReserved(_ message: inout Google_Protobuf_DescriptorProto) throws {
         try state.consume("reserved")
         if state.current.kind == .string || state.current.kind == .identifier {
-            repeat {
-                checkReservedNameForm()
-                if state.current.kind == .string {
-                    message.reservedName.append(String(decoding: try state.consumeString("Expected field name."), as: UTF8.self))
-                } else {
-                    message.reservedName.append(try state.consumeIdentifier("Expected field name."))
-                }
-            } while state.tryConsume(",")
+            message.reservedName += try parseReservedNames("Expected field name.")
         } else {
-            repeat {
-                let start = try parseRangeBound(allowMax: false, isEnum: false)
-                var end = start
-                if state.tryConsume("to") { end = try parseRangeBound(allowMax: true, isEnum: false) }
+            message.reservedRange += try parseRanges(isEnum: false).map { bounds in
                 var range = Google_Protobuf_DescriptorProto.ReservedRange()
-                range.start = Int32(truncatingIfNeeded: start)
-                range.end = end == Int64.max ? FileParser.maxSentinel : Int32(truncatingIfNeeded: end + 1)
-                message.reservedRange.append(range)
-            } while state.tryConsume(",")
+                range.start = Int32(truncatingIfNeeded: bounds.start)
+                range.end = bounds.end == Int64.max ? FileParser.maxSentinel : Int32(truncatingIfNeeded: bounds.end + 1)
+                return range
+            }
         }
         try state.consumeEndOfStatement()
     }

@@ -1,3 +1,4 @@
+import Protobuf
 import SwiftProtobuf
 
 /// A message type as the decoder needs it, built once from a `DescriptorProto`: fields by number,
@@ -62,7 +63,7 @@ public struct FieldSchema: Sendable {
                 isPacked: Bool = false, typeName: String? = nil, isMap: Bool = false, oneofName: String? = nil,
                 defaultValue: String? = nil) {
         self.name = name
-        self.jsonName = jsonName ?? ProtoMemberNames.lowerCamelCase(name)
+        self.jsonName = jsonName ?? ProtoMember.lowerCamelCase(name)
         self.number = number
         self.type = type
         self.isRepeated = isRepeated
@@ -149,21 +150,4 @@ public struct MethodSchema: Sendable, Hashable {
     public var outputType: String
     public var clientStreaming: Bool
     public var serverStreaming: Bool
-}
-
-enum ProtoMemberNames {
-    /// protobuf.dev "ProtoJSON Format": field names become lowerCamelCase (as protoc derives json_name).
-    static func lowerCamelCase(_ name: String) -> String {
-        var out = ""
-        var upper = false
-        for character in name {
-            if character == "_" {
-                upper = true
-            } else {
-                out += upper ? character.uppercased() : String(character)
-                upper = false
-            }
-        }
-        return out
-    }
 }

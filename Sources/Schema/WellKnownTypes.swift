@@ -123,6 +123,6 @@ enum WellKnownTypes {
 
     /// FieldMask paths in JSON: each snake_case path in lowerCamelCase.
     static func fieldMaskPath(_ path: String) -> String {
-        path.split(separator: ".", omittingEmptySubsequences: false).map { ProtoMemberNames.lowerCamelCase(String($0)) }.joined(separator: ".")
+        path.split(separator: ".", omittingEmptySubsequences: false).map { ProtoMember.lowerCamelCase(String($0)) }.joined(separator: ".")
     }
 }

@@ -13,7 +13,8 @@ cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 1000); fi
 WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
 PORT=50099
-TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}
+TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
+TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
 mkdir -p "$WORK"
 swift build -c release --product grpcdump >&2
 BIN=$(swift build -c release --show-bin-path)/grpcdump
@@ -55,11 +56,14 @@ for size in "${SIZES[@]}"; do
     results+=("$(measure "grpcdump(summary)" /dev/null "$BIN" -r "$file")")
     results+=("$(measure "grpcdump--json(schemas)" /dev/null "$BIN" -r "$file" --json)")
     tshark_options=(-d "tcp.port==$PORT,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
-    results+=("$(measure "tshark(summary)" /dev/null tshark -r "$file" "${tshark_options[@]}")")
+    if awk "BEGIN { exit !($megabytes <= $TSHARK_MAX_MB) }"; then
+        results+=("$(measure "tshark(summary)" /dev/null tshark -r "$file" "${tshark_options[@]}")")
+    fi
     if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then
         results+=("$(measure "tshark-V" /dev/null tshark -r "$file" "${tshark_options[@]}" -V)")
     fi
     tshark_seconds=$(printf '%s\n' "${results[@]}" | awk '$1 == "tshark(summary)" { print $2 }')
+    tshark_seconds=${tshark_seconds:-0}
     for line in "${results[@]}"; do
         read -r name seconds rss <<< "$line"
         awk -v size="${megabytes}MB" -v name="$name" -v s="$seconds" -v mb="$megabytes" -v calls="$calls" -v t="$tshark_seconds" -v rss="$rss" \
