@@ -1,3 +1,5 @@
+import WireCore
+
 /// A minimal JSON object writer for JSON lines output: keys in insertion order, strings escaped
 /// per RFC 8259 §7, no Foundation.
 public struct JSONObject {
@@ -21,20 +23,23 @@ public struct JSONObject {
     public static func array(_ encoded: [String]) -> String { "[" + encoded.joined(separator: ",") + "]" }
 
     public static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        // Most strings need no escape: copied whole. Otherwise escaped byte by byte (UTF-8 bytes of
+        // non-ASCII characters are all 0x80 or more, so they are copied unchanged).
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + text + "\"" }
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            case 0x09: out += [0x5C, 0x74]
+            case ..<0x20: out += Array("\\u00".utf8) + Array(Hex.byte(byte).utf8)
+            default: out.append(byte)
             }
         }
-        return out + "\""
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 }

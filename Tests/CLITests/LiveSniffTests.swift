@@ -117,6 +117,14 @@ struct LiveSniffTests {
         #expect(sniffer.stderr.contains("0 packets"), "\(sniffer.stderr)")
     }
 
+    @Test func durationStopsByItself() throws {
+        let started = Date()
+        let result = try CommandRunner.grpcdump(["-i", "lo", "--duration", "1", "tcp", "port", "1"])
+        #expect(result.status == 0)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(result.stderr.contains("libpcap: "), "\(result.stderr)")
+    }
+
     @Test func withoutTheCapabilityTheMessageSaysWhatIsNeeded() throws {
         let setpriv = try #require(CommandRunner.which("setpriv"), "setpriv (util-linux) runs grpcdump without privileges")
         let result = try CommandRunner.run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark (docs/performance.md). Records a base capture on loopback with the
 # reference client and server (many connections; unary, server, client and bidirectional
-# streaming; small and 4.5 MiB messages; gzip and deflate), grows it to each SIZE in MB with
+# streaming; mostly small messages, 64 KiB chunks and one 4.5 MiB message; gzip and deflate), grows it to each SIZE in MB with
 # replicate-pcap.py, and on each file runs, one after the other: grpcdump's call summary, grpcdump
 # --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
 # protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
@@ -24,13 +24,20 @@ if [ ! -s "$WORK/base.pcap" ]; then
     for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
     tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$WORK/base.pcap" "tcp port $PORT" 2>/dev/null & capture=$!
     sleep 1.5
-    for round in $(seq 8); do  # four clients at a time, each on its own connections
-        for _ in 1 2 3 4; do
-            "$BIN" call --target 127.0.0.1:$PORT --scenario unary --scenario server-streaming --scenario client-streaming \
-                --scenario bidi-chat --scenario gzip --scenario deflate --scenario upload --scenario large-message \
-                --scenario metrics --scenario concurrent --scenario not-found > /dev/null &
+    # Small messages dominate, as in most gRPC traffic: 16 rounds of four clients at a time, each
+    # on its own connections, running every RPC kind (50 concurrent unary calls among them, gzip and
+    # deflate); one client a round also uploads 256 KiB in 64 KiB chunks; one 4.5 MiB message in all.
+    small="--scenario unary --scenario server-streaming --scenario client-streaming --scenario bidi-chat --scenario gzip \
+        --scenario deflate --scenario metrics --scenario concurrent --scenario not-found --scenario invalid-argument"
+    for round in $(seq 16); do
+        clients=()
+        for client in 1 2 3 4; do
+            extra=""
+            [ "$client" = 1 ] && extra="--scenario upload"
+            [ "$client$round" = 11 ] && extra="$extra --scenario large-message"
+            "$BIN" call --target 127.0.0.1:$PORT $small $extra > /dev/null & clients+=($!)
         done
-        wait $(jobs -p | grep -v -e "^$server\$" -e "^$capture\$") 2>/dev/null || true
+        wait "${clients[@]}" || true
     done
     sleep 0.5
     kill -INT $capture; wait $capture 2>/dev/null || true
