@@ -19,12 +19,15 @@ public final class LiveCapture: @unchecked Sendable {
     private var count = 0
 
     /// Opens `interface` ("any" for all) and applies `filter` (pcap-filter(7)) in the kernel.
-    public init(interface: String, filter: String?, snapLength: Int32 = 262_144) throws(OpenError) {
+    /// `bufferSize`: the kernel's packet buffer (tcpdump -B), large enough that a burst (a 4.5 MiB
+    /// message on loopback) is not dropped while the decoder catches up.
+    public init(interface: String, filter: String?, snapLength: Int32 = 262_144, bufferSize: Int32 = 32 << 20) throws(OpenError) {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let handle = pcap_create(interface, &errorBuffer) else {
             throw OpenError(description: "cannot open '\(interface)': \(Self.text(errorBuffer))")
         }
         pcap_set_snaplen(handle, snapLength)
+        pcap_set_buffer_size(handle, bufferSize)
         pcap_set_immediate_mode(handle, 1)
         pcap_set_timeout(handle, 100)
         let status = pcap_activate(handle)

@@ -61,13 +61,13 @@ struct LiveCommand {
         let deadline = input.duration.map { ContinuousClock.now + .seconds($0) }
         var packets = 0
         var failure: String?
-        while !stopRequested.load(ordering: .relaxed) {
-            if let deadline, ContinuousClock.now >= deadline { break }
-            capture.wait(milliseconds: 100)
+        var counted: Int { output.layer == .grpc ? pipeline.view.callStatistics.total : packets }
+        /// Decodes what libpcap holds now; false when reading failed.
+        func readAvailable() -> Bool {
             let batch: [CapturedPacket]
             do { batch = try capture.read() } catch {
                 failure = error.description
-                break
+                return false
             }
             for packet in batch {
                 packets += 1
@@ -75,8 +75,18 @@ struct LiveCommand {
                 pipeline.ingest(.packet(packet))
             }
             pipeline.out.flush()
-            if let count = input.count, (output.layer == .grpc ? pipeline.view.callStatistics.total : packets) >= count { break }
+            return !batch.isEmpty
         }
+        while !stopRequested.load(ordering: .relaxed) {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            if let count = input.count, counted >= count { break }
+            capture.wait(milliseconds: 100)
+            guard readAvailable() || failure == nil else { break }
+        }
+        // Packets already captured when asked to stop are still decoded (for at most 2 s: the
+        // decoder may lag behind a burst), unless -c was reached.
+        let drainUntil = ContinuousClock.now + .seconds(2)
+        while failure == nil, input.count.map({ counted < $0 }) ?? true, ContinuousClock.now < drainUntil, readAvailable() {}
         pipeline.finish()
         saved?.close()
         if let failure { TextOutput.error(failure) }
