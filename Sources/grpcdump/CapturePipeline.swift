@@ -4,6 +4,15 @@ import LibPcap
 import Render
 import Schema
 
+/// What the user asked to see, for a file or a live capture.
+struct ViewRequest {
+    let input: InputOptions
+    let output: OutputOptions
+    let filter: CallFilter
+    let types: MessageTypes?
+    let preserveNames: Bool
+}
+
 /// What reading a file and capturing live share: the session (with its filter), the view of the
 /// chosen layer and standard output.
 struct CapturePipeline {
@@ -18,8 +27,8 @@ struct CapturePipeline {
     }
 
     /// `bpfFilter`: applied by grpcdump to the packets it reads (a live capture filters in the kernel).
-    init(input: InputOptions, output: OutputOptions, filter: CallFilter, types: MessageTypes?, preserveNames: Bool,
-         bpfFilter: String?, live: Bool) throws(SetupError) {
+    init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(SetupError) {
+        let input = request.input, output = request.output
         self.output = output
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
@@ -36,8 +45,8 @@ struct CapturePipeline {
         }
         view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         view.configureCalls(
-            filter: filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
-            types: types, preserveNames: preserveNames, live: messagesAsTheyArrive)
+            filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
+            types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive)
     }
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {

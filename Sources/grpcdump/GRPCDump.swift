@@ -48,11 +48,11 @@ struct GRPCDump: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let exitCode: Int32
-        if let interface = input.interface {
-            exitCode = LiveCommand(interface: interface, input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
+        let request = ViewRequest(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames)
+        let exitCode = if let interface = input.interface {
+            LiveCommand(interface: interface, request: request).run()
         } else {
-            exitCode = ReadCommand(path: input.file ?? "-", input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames).run()
+            ReadCommand(path: input.file ?? "-", request: request).run()
         }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Capture
 import LibPcap
 import Render
-import Schema
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -17,11 +16,9 @@ let stopRequested = Atomic<Bool>(false)
 /// libpcap's counts.
 struct LiveCommand {
     let interface: String
-    let input: InputOptions
-    let output: OutputOptions
-    let filter: CallFilter
-    let types: MessageTypes?
-    let preserveNames: Bool
+    let request: ViewRequest
+    var input: InputOptions { request.input }
+    var output: OutputOptions { request.output }
 
     static func listInterfaces() throws {
         do {
@@ -42,8 +39,7 @@ struct LiveCommand {
         var pipeline: CapturePipeline
         do {
             capture = try LiveCapture(interface: interface, filter: input.filter.joined(separator: " "))
-            pipeline = try CapturePipeline(input: input, output: output, filter: filter, types: types, preserveNames: preserveNames,
-                                           bpfFilter: nil, live: true)
+            pipeline = try CapturePipeline(request, bpfFilter: nil, live: true)
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             return 2

@@ -1,22 +1,16 @@
 import Analysis
 import Render
-import Schema
 
 /// Reading a capture file: the file's chunks through the pipeline, a progress line on a terminal.
 struct ReadCommand {
     let path: String
-    let input: InputOptions
-    let output: OutputOptions
-    let filter: CallFilter
-    let types: MessageTypes?
-    let preserveNames: Bool
+    let request: ViewRequest
 
     /// Returns the exit status: 0 when the capture could be read, 1 when nothing could, 2 for a bad filter.
     func run() -> Int32 {
         var pipeline: CapturePipeline
         do {
-            pipeline = try CapturePipeline(input: input, output: output, filter: filter, types: types, preserveNames: preserveNames,
-                                           bpfFilter: input.filter.joined(separator: " "), live: false)
+            pipeline = try CapturePipeline(request, bpfFilter: request.input.filter.joined(separator: " "), live: false)
         } catch {
             TextOutput.error(error.description)
             return 2

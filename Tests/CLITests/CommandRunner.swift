@@ -75,6 +75,13 @@ enum CommandRunner {
         return nil
     }
 
+    /// A new empty directory under the system's temporary directory; the caller removes it.
+    static func temporaryDirectory(_ purpose: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-\(purpose)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     static func temporaryFile(_ name: String, _ bytes: [UInt8]) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

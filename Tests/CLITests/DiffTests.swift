@@ -48,8 +48,7 @@ struct DiffTests {
 
     @Test(.enabled(if: getuid() == 0, "live capture needs root"))
     func twoRecordingsOfTheSameScenariosAreEqual() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try CommandRunner.temporaryDirectory("diff")
         defer { try? FileManager.default.removeItem(at: directory) }
         var files: [String] = []
         for run in 1...2 {

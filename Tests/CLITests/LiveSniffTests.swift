@@ -45,14 +45,8 @@ struct LiveSniffTests {
         }
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test func everyScenarioCallAppearsDecodedAndSIGINTStopsCleanly() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
         defer { server.stop() }
@@ -87,7 +81,7 @@ struct LiveSniffTests {
     }
 
     @Test func streamingMessagesShowAsTheyArriveAndCountStops() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
         defer { server.stop() }
@@ -110,7 +104,7 @@ struct LiveSniffTests {
     }
 
     @Test func sigtermStopsAnIdleCapture() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sniffer = try Sniffer(["-i", "lo", "tcp", "port", "1"], in: directory)
         #expect(sniffer.stop(with: SIGTERM) == 0)

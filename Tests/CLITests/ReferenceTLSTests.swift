@@ -24,14 +24,8 @@ struct ReferenceTLSTests {
         }
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test func tlsScenariosPassAndBothEndsLogEverySecret() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificates = directory.appendingPathComponent("certs"), keys = directory.appendingPathComponent("keys.txt")
         let result = try CommandRunner.grpcdump(["call", "--tls", "--cert-dir", certificates.path, "--keylog", keys.path,
@@ -60,7 +54,7 @@ struct ReferenceTLSTests {
     }
 
     @Test func tls12LogsTheClientRandom() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
         let keys = directory.appendingPathComponent("keys.txt")
         let result = try CommandRunner.grpcdump(["call", "--tls", "--tls-max", "1.2", "--cert-dir", directory.appendingPathComponent("certs").path,
@@ -74,7 +68,7 @@ struct ReferenceTLSTests {
     }
 
     @Test func mutualTLSRequiresAClientCertificateFromTheCA() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificates = directory.appendingPathComponent("certs").path
         let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet", "--mtls", "--cert-dir", certificates],

@@ -9,12 +9,6 @@ struct SchemaOptionTests {
     static let capture = "captures/reference-lo.pcap"
     static let getUser = ["-r", capture, "-v", "--method", "*GetUser"]
 
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("grpcdump-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test func bundleNamesFieldsByDefaultAndNoDissectorsDecodesRaw() throws {
         let named = try CommandRunner.grpcdump(Self.getUser)
         #expect(named.status == 0)
@@ -30,7 +24,7 @@ struct SchemaOptionTests {
 
     @Test func protosetFromProtoc() throws {
         let protoc = try #require(CommandRunner.which("protoc"), "protoc is needed: run scripts/setup.sh (Debian protobuf-compiler)")
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(at: directory) }
         let protoset = directory.appendingPathComponent("user.protoset")
         let made = try CommandRunner.run(protoc, ["-I", "dissectors", "--include_imports", "-o", protoset.path, "reference/userservice.proto"])
@@ -44,7 +38,7 @@ struct SchemaOptionTests {
     }
 
     @Test func protoSourceWithSyntaxErrorIsReportedAndTheRestStillDecodes() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(at: directory) }
         let broken = directory.appendingPathComponent("broken.proto")
         try "syntax = \"proto3\";\npackage broken;\nmessage M {\n  int32 x = ;\n}\n".write(to: broken, atomically: true, encoding: .utf8)
@@ -55,7 +49,7 @@ struct SchemaOptionTests {
     }
 
     @Test func userDirectoryWinsOverTheBundle() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("schema")
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("dissectors/reference/userservice.proto"), encoding: .utf8)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("reference"), withIntermediateDirectories: true)

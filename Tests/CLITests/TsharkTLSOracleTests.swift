@@ -27,7 +27,7 @@ struct TsharkTLSOracleTests {
 
     @Test(.enabled(if: CommandRunner.which("tcpdump") != nil && getuid() == 0, "needs tcpdump and root"), .timeLimit(.minutes(2)))
     func liveTLSTrafficDecryptsWithTheServersKeyLog() throws {
-        let directory = try ReferenceTLSTests.temporaryDirectory()
+        let directory = try CommandRunner.temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
         let keys = directory.appendingPathComponent("server.keys").path, capture = directory.appendingPathComponent("tls.pcap").path
         let certificates = directory.appendingPathComponent("certs").path
