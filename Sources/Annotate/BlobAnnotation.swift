@@ -1,3 +1,4 @@
+import GRPC
 import Zlib
 
 /// A blob annotated as a whole: the gRPC length-prefix (gRPC doc "PROTOCOL-HTTP2.md",
@@ -23,7 +24,7 @@ public struct BlobAnnotation: Sendable {
     public static func annotate(_ bytes: [UInt8], prefix: Prefix = .auto, type: String?, schema: (any AnnotationSchema)?) -> BlobAnnotation {
         var result = BlobAnnotation()
         let annotator = ProtobufAnnotator(schema: schema)
-        let declared = bytes.count >= 5 ? Int(bytes[1]) << 24 | Int(bytes[2]) << 16 | Int(bytes[3]) << 8 | Int(bytes[4]) : -1
+        let declared = bytes.count >= MessageDeframer.prefixLength ? MessageDeframer.declaredLength(ofPrefix: bytes) : -1
         let detected = bytes.count >= 5 && bytes[0] <= 1 && declared == bytes.count - 5
         guard prefix == .yes || (prefix == .auto && detected) else {
             result.ranges = annotator.annotate(bytes[...], type: type)

@@ -1,3 +1,4 @@
+import GRPC
 import HPACK
 import HTTP2
 import WireCore
@@ -137,7 +138,7 @@ public struct HTTP2Annotator: Sendable {
         let type = state.paths[stream].flatMap { messageType($0, !state.responses.contains(stream)) }
         var position = data.startIndex
         while data.endIndex - position >= 5, data[position] <= 1 {
-            let length = Int(data[position + 1]) << 24 | Int(data[position + 2]) << 16 | Int(data[position + 3]) << 8 | Int(data[position + 4])
+            let length = MessageDeframer.declaredLength(ofPrefix: data[position...])
             guard length <= data.endIndex - position - 5 else { break }
             let at = offset + position - data.startIndex
             ranges.append(AnnotatedRange(offset: at, length: 1, depth: 1, kind: .grpcFlag, text: "gRPC Compressed-Flag \(data[position])"))

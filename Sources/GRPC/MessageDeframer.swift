@@ -6,8 +6,14 @@ import WireCore
 ///
 /// A prefix that declares more than `maxMessageLength` bytes is reported and its message skipped
 /// (the length is still known, so the messages after it are found); nothing is buffered for it.
-struct MessageDeframer: Sendable {
-    static let prefixLength = 5
+public struct MessageDeframer: Sendable {
+    public static let prefixLength = 5
+
+    /// The Message-Length of a 5-byte prefix (gRPC doc "PROTOCOL-HTTP2.md": 4 bytes, big-endian,
+    /// after the Compressed-Flag byte).
+    public static func declaredLength<Prefix: RandomAccessCollection<UInt8>>(ofPrefix prefix: Prefix) -> Int {
+        prefix.dropFirst().prefix(4).reduce(0) { $0 << 8 | Int($1) }
+    }
 
     let maxMessageLength: Int
     private var prefix: [UInt8] = []
@@ -43,7 +49,7 @@ struct MessageDeframer: Sendable {
                 data = data.dropFirst(take)
                 offset += Int64(take)
                 guard prefix.count == Self.prefixLength else { return }
-                remaining = Int(prefix[1]) << 24 | Int(prefix[2]) << 16 | Int(prefix[3]) << 8 | Int(prefix[4])
+                remaining = Self.declaredLength(ofPrefix: prefix)
                 skipping = remaining > maxMessageLength
                 if skipping { out.append(.tooLarge(declaredLength: remaining, streamOffset: prefixOffset, packet: packet)) }
                 body.removeAll(keepingCapacity: true)

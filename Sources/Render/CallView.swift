@@ -44,9 +44,7 @@ public struct CallView {
             return []
         case let .message(arrived):
             guard liveMessages, !json, verbosity > 0 || hex, filter.mayMatch(path: arrived.path, endpoints: endpoints[arrived.connection]) else { return [] }
-            var line = arrived.message.time.timeOfDay() + " "
-            if let ends = endpoints[arrived.connection] { line += "\(ends.client) → \(ends.server) " }
-            line += (arrived.path ?? "stream \(arrived.streamID)") + " (in progress)"
+            let line = head(arrived.message.time, arrived.connection, arrived.path, arrived.streamID) + " (in progress)"
             let direction = arrived.direction == .clientToServer ? "request" : "response"
             return [line] + messageBlock(arrived.message, direction: direction, index: arrived.index,
                                          type: types?.typeName(path: arrived.path, isRequest: arrived.direction == .clientToServer))
@@ -127,9 +125,7 @@ public struct CallView {
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method OK 1.23ms 1→1`
     func summary(_ call: GRPCCall) -> String {
-        var line = call.start.timeOfDay() + " "
-        if let ends = endpoints[call.connection] { line += "\(ends.client) → \(ends.server) " }
-        line += call.path ?? "stream \(call.streamID)"
+        var line = head(call.start, call.connection, call.path, call.streamID)
         if call.callProtocol != .grpc { line += " [\(call.callProtocol.rawValue)]" }
         if let status = call.status {
             line += " " + paint(status.code.description, status.code == .ok ? "32" : "31")
@@ -147,6 +143,13 @@ public struct CallView {
         }
         if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
         return line
+    }
+
+    /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method`
+    private func head(_ time: Timestamp, _ connection: ConnectionID, _ path: String?, _ streamID: UInt32) -> String {
+        var line = time.timeOfDay() + " "
+        if let ends = endpoints[connection] { line += "\(ends.client) → \(ends.server) " }
+        return line + (path ?? "stream \(streamID)")
     }
 
     private func paint(_ text: String, _ code: String) -> String {

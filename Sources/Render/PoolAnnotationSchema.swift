@@ -57,16 +57,15 @@ public struct AnnotationSection: Sendable {
         var object = JSONObject()
         object.add("format", format)
         if let type { object.add("type", type) }
-        for (index, section) in sections.enumerated() {
+        if let blob = sections.first {
+            object.add("length", blob.bytes.count)
+            object.add("ranges", json: AnnotationJSON.ranges(blob.ranges, bytes: blob.bytes))
+        }
+        for inflated in sections.dropFirst() {
             var part = JSONObject()
-            part.add("length", section.bytes.count)
-            part.add("ranges", json: AnnotationJSON.ranges(section.ranges, bytes: section.bytes))
-            if index == 0 {
-                object.add("length", section.bytes.count)
-                object.add("ranges", json: AnnotationJSON.ranges(section.ranges, bytes: section.bytes))
-            } else {
-                object.add("inflated", part)
-            }
+            part.add("length", inflated.bytes.count)
+            part.add("ranges", json: AnnotationJSON.ranges(inflated.ranges, bytes: inflated.bytes))
+            object.add("inflated", part)
         }
         return object.text
     }
