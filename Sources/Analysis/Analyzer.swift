@@ -29,6 +29,12 @@ public struct Analyzer: Sendable {
         /// Assemble gRPC calls on top of HTTP/2 (off for `--layer tcp` and `--layer http2`).
         public var assembleCalls = true
         public var calls = CallAssembler.Configuration()
+        /// Report what lies between connections and calls: TCP data, gaps and segment notes, and
+        /// HTTP/2 events. Off for views that show only calls; connection events (opened, roles
+        /// changed, closed), calls and diagnostics are always reported.
+        public var reportsLayerDetail = true
+        /// Annotate HTTP/2 frames with their notes (`FrameRecord.annotations`), for frame views.
+        public var describesFrames = true
         public init() {}
     }
 
@@ -37,6 +43,7 @@ public struct Analyzer: Sendable {
     private var reassembler: TCPReassembler
     public private(set) var http2: HTTP2Analyzer?
     public private(set) var calls: CallAssembler?
+    private let reportsLayerDetail: Bool
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -45,7 +52,8 @@ public struct Analyzer: Sendable {
     public init(configuration: Configuration = Configuration()) {
         decoder = PacketDecoder(defragmenter: configuration.defragmenter)
         reassembler = TCPReassembler(configuration: configuration.reassembly)
-        http2 = configuration.decodeHTTP2 ? HTTP2Analyzer() : nil
+        http2 = configuration.decodeHTTP2 ? HTTP2Analyzer(describesFrames: configuration.describesFrames) : nil
+        reportsLayerDetail = configuration.reportsLayerDetail
         calls = configuration.decodeHTTP2 && configuration.assembleCalls ? CallAssembler(configuration: configuration.calls) : nil
     }
 
@@ -110,11 +118,14 @@ public struct Analyzer: Sendable {
     private mutating func forward(_ tcpEvents: [ReassemblyEvent], into events: inout [AnalysisEvent]) {
         var http2Events: [HTTP2Event] = []
         for event in tcpEvents {
-            events.append(.tcp(event))
+            switch event {
+            case .opened, .rolesChanged, .closed: events.append(.tcp(event))
+            case .data, .gap, .segment: if reportsLayerDetail { events.append(.tcp(event)) }
+            }
             guard http2 != nil else { continue }
             http2!.process(event, into: &http2Events)
             for http2Event in http2Events {
-                events.append(.http2(http2Event))
+                if reportsLayerDetail { events.append(.http2(http2Event)) }
                 guard calls != nil else { continue }
                 var completed: [GRPCCall] = []
                 calls!.process(http2Event, into: &completed)

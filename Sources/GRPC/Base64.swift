@@ -40,19 +40,34 @@ public enum Base64 {
     }
 
     public static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value: UInt32 = 0
-            for byte in chunk { value = value << 8 | UInt32(byte) }
-            value <<= UInt32(8 * (3 - chunk.count))
-            for position in 0..<4 {
-                out.append(position <= chunk.count ? alphabet[Int(value >> UInt32(18 - 6 * position) & 0x3F)] : UInt8(ascii: "="))
-            }
-            index += 3
+        String(unsafeUninitializedCapacity: (bytes.count + 2) / 3 * 4) { out in
+            encode(bytes, into: out)
+            return out.count
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes the padded encoding of `bytes` into `out`, which holds exactly `(count + 2) / 3 * 4` bytes.
+    public static func encode(_ bytes: [UInt8], into out: UnsafeMutableBufferPointer<UInt8>) {
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        let symbols = alphabet.utf8Start
+        bytes.withUnsafeBufferPointer { input in
+            var read = 0, written = 0
+            while read + 3 <= input.count {
+                let value = UInt32(input[read]) << 16 | UInt32(input[read + 1]) << 8 | UInt32(input[read + 2])
+                out[written] = symbols[Int(value >> 18)]
+                out[written + 1] = symbols[Int(value >> 12 & 0x3F)]
+                out[written + 2] = symbols[Int(value >> 6 & 0x3F)]
+                out[written + 3] = symbols[Int(value & 0x3F)]
+                read += 3
+                written += 4
+            }
+            let left = input.count - read
+            guard left > 0 else { return }
+            let value = UInt32(input[read]) << 16 | (left == 2 ? UInt32(input[read + 1]) << 8 : 0)
+            out[written] = symbols[Int(value >> 18)]
+            out[written + 1] = symbols[Int(value >> 12 & 0x3F)]
+            out[written + 2] = left == 2 ? symbols[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
+            out[written + 3] = UInt8(ascii: "=")
+        }
     }
 }

@@ -74,19 +74,24 @@ public struct CallAssembler: Sendable {
         let key = StreamKey(connection: record.connection, stream: frame.streamID)
         // PRIORITY (and WINDOW_UPDATE) may name streams that never carry a request (RFC 9113 §5.1:
         // PRIORITY on idle streams is allowed); only these frames open a call.
-        guard streams[key] != nil || [FrameType.headers, .data, .rstStream].contains(frame.type), !finished.contains(key) else { return }
-        let side = record.direction.rawValue
-        if streams[key] == nil {
+        // The call is taken out of the table while it is worked on, so that its message buffers
+        // are uniquely referenced and grow in place (a copy left in the table would make every
+        // DATA frame copy the partial message).
+        var progress: InProgress
+        if let open = streams.removeValue(forKey: key) {
+            progress = open
+        } else {
+            guard frame.type == .headers || frame.type == .data || frame.type == .rstStream, !finished.contains(key) else { return }
             // Only a client's HEADERS opens a call; stray frames of unknown streams (a capture that
             // began mid-call) open one too, so that nothing is lost, with a warning.
             var call = GRPCCall(connection: record.connection, streamID: frame.streamID, start: record.time, packet: record.packet)
             if !(frame.type == .headers && record.direction == .clientToServer) {
                 call.warnings.append("the start of this stream was not captured")
             }
-            streams[key] = InProgress(call: call, deframers: [MessageDeframer(maxMessageLength: configuration.maxMessageLength),
-                                                               MessageDeframer(maxMessageLength: configuration.maxMessageLength)])
+            progress = InProgress(call: call, deframers: [MessageDeframer(maxMessageLength: configuration.maxMessageLength),
+                                                          MessageDeframer(maxMessageLength: configuration.maxMessageLength)])
         }
-        var progress = streams[key]!
+        let side = record.direction.rawValue
         progress.call.lastPacket = record.packet
         progress.call.end = record.time
         if record.direction == .serverToClient, progress.call.firstResponseTime == nil, frame.type == .headers || frame.type == .data {
@@ -119,7 +124,6 @@ public struct CallAssembler: Sendable {
             progress.ended[side] = true
         }
         if progress.ended[0] && progress.ended[1] {
-            streams[key] = nil
             finished.insert(key)
             finishMessages(&progress)
             calls.append(Self.complete(progress))

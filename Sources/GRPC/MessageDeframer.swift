@@ -52,7 +52,9 @@ public struct MessageDeframer: Sendable {
                 remaining = Self.declaredLength(ofPrefix: prefix)
                 skipping = remaining > maxMessageLength
                 if skipping { out.append(.tooLarge(declaredLength: remaining, streamOffset: prefixOffset, packet: packet)) }
-                body.removeAll(keepingCapacity: true)
+                // A fresh buffer of the declared size: the previous one now belongs to its message
+                // (keeping its capacity would copy a large message's buffer for every small one).
+                body = []
                 if !skipping { body.reserveCapacity(remaining) }
             }
             let take = min(remaining, data.count)

@@ -20,71 +20,76 @@ struct SendWindows: Sendable {
 
     func window(of stream: UInt32) -> Int64 { streams[stream] ?? initialStreamWindow }
 
-    /// DATA of `length` bytes (padding included, RFC 9113 §6.9.1) sent on `stream`.
-    mutating func consume(_ length: Int, on stream: UInt32, time: Timestamp, packet: Int) -> [String] {
+    /// DATA of `length` bytes (padding included, RFC 9113 §6.9.1) sent on `stream`. Returns the
+    /// violation when the data went past a window.
+    mutating func consume(_ length: Int, on stream: UInt32, time: Timestamp, packet: Int, notes: inout FrameNotes) -> String? {
         let length = Int64(length)
         connection -= length
-        streams[stream] = window(of: stream) - length
-        guard known else { return ["flow control: \(length) bytes (windows unknown: connection joined mid-way)"] }
-        var notes = ["window left: connection \(connection), stream \(streams[stream]!)"]
-        if connection < 0 || streams[stream]! < 0 {
-            notes.append("flow-control violation: sent past the window (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)")
+        let streamWindow = window(of: stream) - length
+        streams[stream] = streamWindow
+        guard known else {
+            notes.add("flow control: \(length) bytes (windows unknown: connection joined mid-way)")
+            return nil
         }
+        notes.add("window left: connection \(connection), stream \(streamWindow)")
         if connection <= 0, connectionBlockedSince == nil {
             connectionBlockedSince = (time, packet)
-            notes.append("sender blocked: connection window exhausted")
+            notes.add("sender blocked: connection window exhausted")
         }
-        if streams[stream]! <= 0, streamBlockedSince[stream] == nil {
+        if streamWindow <= 0, streamBlockedSince[stream] == nil {
             streamBlockedSince[stream] = (time, packet)
-            notes.append("sender blocked: stream \(stream) window exhausted")
+            notes.add("sender blocked: stream \(stream) window exhausted")
         }
-        return notes
+        guard connection < 0 || streamWindow < 0 else { return nil }
+        return "DATA sent past the \(connection < 0 ? "connection" : "stream \(stream)") flow-control window (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)"
     }
 
     /// A WINDOW_UPDATE from the receiver.
-    mutating func update(stream: UInt32, increment: UInt32, time: Timestamp) -> (notes: [String], violation: String?) {
+    /// Returns the violation, if the window overflows.
+    mutating func update(stream: UInt32, increment: UInt32, time: Timestamp, notes: inout FrameNotes) -> String? {
         let increment = Int64(increment)
-        var notes: [String] = []
         var violation: String?
         if stream == 0 {
             let before = connection
             connection += increment
             if known {
-                notes.append("connection window \(before) → \(connection) (+\(increment))")
+                notes.add("connection window \(before) → \(connection) (+\(increment))")
                 if connection > Self.maximum { violation = "connection window overflows 2^31-1 (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)" }
             } else {
-                notes.append("connection window +\(increment)")
+                notes.add("connection window +\(increment)")
             }
             if let (since, packet) = connectionBlockedSince, connection > 0 {
-                notes.append("connection unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
+                notes.add("connection unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
                 connectionBlockedSince = nil
             }
         } else {
             let before = window(of: stream)
             streams[stream] = before + increment
             if known {
-                notes.append("stream \(stream) window \(before) → \(streams[stream]!) (+\(increment))")
+                notes.add("stream \(stream) window \(before) → \(streams[stream]!) (+\(increment))")
                 if streams[stream]! > Self.maximum { violation = "stream \(stream) window overflows 2^31-1 (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)" }
             } else {
-                notes.append("stream \(stream) window +\(increment)")
+                notes.add("stream \(stream) window +\(increment)")
             }
             if let (since, packet) = streamBlockedSince[stream], streams[stream]! > 0 {
-                notes.append("stream \(stream) unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
+                notes.add("stream \(stream) unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
                 streamBlockedSince[stream] = nil
             }
         }
-        return (notes, violation)
+        return violation
     }
 
     /// RFC 9113 §6.9.2: a new SETTINGS_INITIAL_WINDOW_SIZE shifts every open stream's window by the difference.
-    mutating func setInitialStreamWindow(_ value: Int64) -> String {
+    mutating func setInitialStreamWindow(_ value: Int64, notes: inout FrameNotes) {
         let delta = value - initialStreamWindow
         initialStreamWindow = value
         for stream in streams.keys { streams[stream]! += delta }
-        let negative = streams.filter { $0.value < 0 }.keys.sorted()
-        var note = "initial stream window \(value - delta) → \(value), \(streams.count) open stream\(streams.count == 1 ? "" : "s") adjusted by \(delta)"
-        if !negative.isEmpty { note += "; negative now: streams " + negative.map(String.init).joined(separator: ", ") }
-        return note
+        notes.add({
+            let negative = streams.filter { $0.value < 0 }.keys.sorted()
+            var note = "initial stream window \(value - delta) → \(value), \(streams.count) open stream\(streams.count == 1 ? "" : "s") adjusted by \(delta)"
+            if !negative.isEmpty { note += "; negative now: streams " + negative.map(String.init).joined(separator: ", ") }
+            return note
+        }())
     }
 
     mutating func forget(stream: UInt32) {

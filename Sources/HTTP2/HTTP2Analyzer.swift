@@ -16,13 +16,18 @@ public struct HTTP2Analyzer: Sendable {
         public var violations = 0
     }
 
-    public init() {}
+    /// Whether frames get their notes (`FrameRecord.annotations`); off when no view shows frames.
+    public let describesFrames: Bool
+
+    public init(describesFrames: Bool = true) {
+        self.describesFrames = describesFrames
+    }
 
     public mutating func process(_ event: ReassemblyEvent, into events: inout [HTTP2Event]) {
         let start = events.count
         switch event {
         case let .opened(info):
-            connections[info.id] = HTTP2Connection(id: info.id, handshakeSeen: !info.clientEvidence.isInferred)
+            connections[info.id] = HTTP2Connection(id: info.id, handshakeSeen: !info.clientEvidence.isInferred, describesFrames: describesFrames)
         case let .data(data):
             connections[data.position.connection]?.receive(data, into: &events)
         case let .gap(gap):

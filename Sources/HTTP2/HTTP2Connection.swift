@@ -7,6 +7,8 @@ import WireCore
 /// PING acknowledgements, header blocks joined across CONTINUATION.
 struct HTTP2Connection: Sendable {
     let id: ConnectionID
+    /// Whether frames get their notes (`FrameRecord.annotations`); off when no view shows them.
+    let describesFrames: Bool
     private(set) var detection: HTTP2Detection?
     private(set) var other: OtherProtocol?
     private var readers: [DirectionReader] = [.sniffing(buffer: [], start: 0), .sniffing(buffer: [], start: 0)]
@@ -34,8 +36,9 @@ struct HTTP2Connection: Sendable {
 
     /// `handshakeSeen`: the TCP handshake was captured, so stream offset 0 is the real start of
     /// each direction; otherwise the connection was joined mid-way.
-    init(id: ConnectionID, handshakeSeen: Bool) {
+    init(id: ConnectionID, handshakeSeen: Bool, describesFrames: Bool = true) {
         self.id = id
+        self.describesFrames = describesFrames
         if !handshakeSeen { joinedMidway() }
     }
 
@@ -64,6 +67,8 @@ struct HTTP2Connection: Sendable {
             readers[index] = .frames(decoder)
             drain(direction, position, into: &events)
         case var .frames(decoder):
+            // Taken out while it grows, so that its buffer is not shared (and copied).
+            readers[index] = .ignoring
             decoder.append(bytes, at: offset)
             readers[index] = .frames(decoder)
             drain(direction, position, into: &events)
@@ -195,6 +200,7 @@ struct HTTP2Connection: Sendable {
 
     private mutating func drain(_ direction: Direction, _ position: StreamPosition, into events: inout [HTTP2Event]) {
         guard case var .frames(decoder) = readers[direction.rawValue] else { return }
+        readers[direction.rawValue] = .ignoring
         while let output = decoder.next() {
             switch output {
             case let .frame(frame):
@@ -231,15 +237,18 @@ struct HTTP2Connection: Sendable {
             openBlocks[sender] = nil
         }
         let endStream = frame.header.flags.contains(.endStream)
+        var notes = FrameNotes(enabled: describesFrames)
         switch frame.content {
         case let .data(_, data):
             // Windows first: closing the stream forgets its window.
-            record.annotations += windows[sender].consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet)
-            applyStream(&record, .data, endStream: endStream, fromClient: fromClient)
-            if frame.header.length != data.count { record.annotations.append("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
+            if let overrun = windows[sender].consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet, notes: &notes) {
+                violation("http2.flow-control.exceeded", overrun)
+            }
+            applyStream(&record, &notes, .data, endStream: endStream, fromClient: fromClient)
+            if frame.header.length != data.count { notes.add("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
         case let .headers(_, priority, fragment):
-            applyStream(&record, .headers, endStream: endStream, fromClient: fromClient)
-            if let priority { record.annotations.append(Self.describe(priority)) }
+            applyStream(&record, &notes, .headers, endStream: endStream, fromClient: fromClient)
+            if let priority { notes.add(Self.describe(priority)) }
             if windows[sender].streams[frame.streamID] == nil { windows[sender].streams[frame.streamID] = windows[sender].initialStreamWindow }
             if windows[receiver].streams[frame.streamID] == nil { windows[receiver].streams[frame.streamID] = windows[receiver].initialStreamWindow }
             startBlock(&record, .headers, fragment, sender: sender)
@@ -255,77 +264,74 @@ struct HTTP2Connection: Sendable {
         case let .pushPromise(_, promised, fragment):
             if fromClient { violation("http2.push-promise.client", "client sent PUSH_PROMISE (PROTOCOL_ERROR, RFC 9113 §8.4)") }
             streams.reserve(promised)
-            record.annotations.append("promises stream \(promised)")
+            notes.add("promises stream \(promised)")
             startBlock(&record, .pushPromise, fragment, sender: sender)
         case let .priority(info):
-            record.annotations.append(Self.describe(info))
+            notes.add(Self.describe(info))
         case let .rstStream(code):
-            applyStream(&record, .rstStream, endStream: false, fromClient: fromClient)
-            record.annotations.append("error \(code)")
+            applyStream(&record, &notes, .rstStream, endStream: false, fromClient: fromClient)
+            notes.add("error \(code)")
             windows[0].forget(stream: frame.streamID)
             windows[1].forget(stream: frame.streamID)
         case let .settings(settings):
             if frame.header.flags.contains(.ack) {
                 if pendingSettings[receiver].isEmpty {
-                    record.annotations.append("acknowledges no outstanding SETTINGS")
+                    notes.add("acknowledges no outstanding SETTINGS")
                 } else {
                     let acked = pendingSettings[receiver].removeFirst()
-                    record.annotations.append("acknowledges SETTINGS of packet \(acked.packet) after \(formatDuration(nanoseconds: position.time.nanoseconds(since: acked.time)))")
+                    notes.add("acknowledges SETTINGS of packet \(acked.packet) after \(formatDuration(nanoseconds: position.time.nanoseconds(since: acked.time)))")
                     // RFC 7541 §4.2, RFC 9113 §6.5.2: once acknowledged, the peer's
                     // SETTINGS_HEADER_TABLE_SIZE bounds the table of what this side sends.
                     if let size = acked.settings.last(where: { $0.parameter == .headerTableSize }) {
                         hpack[sender].setMaxTableSize(Int(size.value))
-                        record.annotations.append("HPACK table for \(direction) now limited to \(size.value) bytes")
+                        notes.add("HPACK table for \(direction) now limited to \(size.value) bytes")
                     }
                 }
             } else {
                 pendingSettings[sender].append((position.packet, position.time, settings))
                 for setting in settings {
-                    record.annotations.append("\(setting.parameter) = \(setting.value)")
+                    notes.add("\(setting.parameter) = \(setting.value)")
                     switch setting.parameter {
                     case .initialWindowSize where setting.value <= 0x7FFF_FFFF:
                         // The sender's setting governs what the peer may send to it.
-                        record.annotations.append(windows[receiver].setInitialStreamWindow(Int64(setting.value)))
+                        windows[receiver].setInitialStreamWindow(Int64(setting.value), notes: &notes)
                     case .maxFrameSize where (16_384...16_777_215).contains(setting.value):
                         maxFrameSize[sender] = Int(setting.value)
                     default: break
                     }
                 }
-                if settings.isEmpty { record.annotations.append("no parameters (all defaults)") }
+                if settings.isEmpty { notes.add("no parameters (all defaults)") }
             }
         case let .ping(opaque):
             if frame.header.flags.contains(.ack) {
                 if let sent = pendingPings[receiver].removeValue(forKey: opaque) {
-                    record.annotations.append("answers PING of packet \(sent.packet), round trip \(formatDuration(nanoseconds: position.time.nanoseconds(since: sent.time)))")
+                    notes.add("answers PING of packet \(sent.packet), round trip \(formatDuration(nanoseconds: position.time.nanoseconds(since: sent.time)))")
                 } else {
-                    record.annotations.append("answers no outstanding PING")
+                    notes.add("answers no outstanding PING")
                 }
             } else {
                 pendingPings[sender][opaque] = (position.packet, position.time)
             }
         case let .goaway(lastStream, code, debug):
-            var text = "last stream \(lastStream), error \(code)"
-            if !debug.isEmpty { text += ", debug data \"\(String(decoding: debug, as: UTF8.self))\"" }
-            record.annotations.append(text)
+            notes.add("last stream \(lastStream), error \(code)" + (debug.isEmpty ? "" : ", debug data \"\(String(decoding: debug, as: UTF8.self))\""))
         case let .windowUpdate(increment):
             guard increment > 0 else { break }
             // A WINDOW_UPDATE widens the window of the *other* side's sending.
-            let (notes, overflow) = windows[receiver].update(stream: frame.streamID, increment: increment, time: position.time)
-            record.annotations += notes
-            if let overflow { violation("http2.flow-control.overflow", overflow) }
+            if let overflow = windows[receiver].update(stream: frame.streamID, increment: increment, time: position.time, notes: &notes) { violation("http2.flow-control.overflow", overflow) }
         case let .altsvc(origin, value):
-            record.annotations.append("origin \"\(origin)\", \(value)")
+            notes.add("origin \"\(origin)\", \(value)")
         case let .origin(origins):
-            record.annotations.append("origins: " + origins.joined(separator: ", "))
+            notes.add("origins: " + origins.joined(separator: ", "))
         case let .priorityUpdate(stream, value):
-            record.annotations.append("stream \(stream) priority \"\(value)\"")
+            notes.add("stream \(stream) priority \"\(value)\"")
         case .unknown, .malformed:
             break
         }
+        record.annotations = notes.texts
         return record
     }
 
-    private mutating func applyStream(_ record: inout FrameRecord, _ type: FrameType, endStream: Bool, fromClient: Bool) {
+    private mutating func applyStream(_ record: inout FrameRecord, _ notes: inout FrameNotes, _ type: FrameType, endStream: Bool, fromClient: Bool) {
         let stream = record.frame.streamID
         let (change, problem) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
         if let problem {
@@ -333,7 +339,7 @@ struct HTTP2Connection: Sendable {
                                                 span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
         }
         if let (before, after) = change {
-            record.annotations.append("stream \(stream): \(before.rawValue) → \(after.rawValue)")
+            notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)")
             if after == .closed {
                 windows[0].forget(stream: stream)
                 windows[1].forget(stream: stream)

@@ -34,7 +34,7 @@ enum CallJSON {
         object.add("trailers_only", call.trailersOnly)
         for (key, messages) in [("requests", call.requests), ("responses", call.responses)] {
             let type = style.types?.typeName(path: call.path, isRequest: key == "requests")
-            object.add(key, raw: messages.map { message($0, type: type, style: style).text })
+            object.add(key) { json in json.array(messages) { message($1, type: type, style: style).write(into: &$0) } }
         }
         if let status = call.status {
             var item = JSONObject()
@@ -58,14 +58,10 @@ enum CallJSON {
 
     /// Header lists as objects of string arrays, names in first-seen order.
     static func headers(_ list: [(name: String, value: String)]) -> JSONObject {
-        var order: [String] = []
-        var values: [String: [String]] = [:]
-        for (name, value) in list {
-            if values[name] == nil { order.append(name) }
-            values[name, default: []].append(value)
-        }
         var object = JSONObject()
-        for name in order { object.add(name, values[name]!) }
+        for (index, (name, _)) in list.enumerated() where !list[..<index].contains(where: { $0.name == name }) {
+            object.add(name) { json in json.array(list[index...].lazy.filter { $0.name == name }) { $0.string($1.value) } }
+        }
         return object
     }
 
@@ -81,7 +77,7 @@ enum CallJSON {
         if let bytes = message.bytes {
             if let type, let decoded = style.types?.decoder.decode(bytes[...], as: type) {
                 object.add("type", type)
-                object.add("json", json: ProtoJSON.encode(decoded.value, preserveNames: style.preserveNames))
+                object.add("json") { ProtoJSON.write(decoded.value, preserveNames: style.preserveNames, into: &$0) }
                 if decoded.contradictions > 0 { object.add("contradictions", decoded.contradictions) }
                 if !decoded.problems.isEmpty { object.add("schema_problems", decoded.problems) }
             } else {
@@ -89,7 +85,7 @@ enum CallJSON {
                 object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes)))
             }
         }
-        if style.raw, let bytes = message.bytes { object.add("raw_base64", Base64.encode(bytes)) }
+        if style.raw, let bytes = message.bytes { object.add("raw_base64") { $0.base64(bytes) } }
         if let problem = message.problem { object.add("problem", problem) }
         return object
     }

@@ -8,35 +8,44 @@ public enum ProtoJSON {
     /// proto3 JSON: int64/uint64 as strings, bytes base64, non-finite doubles as strings.
     /// Field names in lowerCamelCase (`jsonName`), or as in the .proto file with `preserveNames`.
     public static func encode(_ value: ProtoValue, preserveNames: Bool = false) -> String {
-        func encode(_ value: ProtoValue) -> String { Self.encode(value, preserveNames: preserveNames) }
+        var json = JSONBuffer()
+        write(value, preserveNames: preserveNames, into: &json)
+        return json.text
+    }
+
+    /// `encode`, written in place into `json`.
+    public static func write(_ value: ProtoValue, preserveNames: Bool, into json: inout JSONBuffer) {
         switch value {
-        case let .string(text): return JSONObject.quote(text)
-        case let .int(number): return String(number)
-        case let .uint(number): return String(number)
-        case let .int64(number): return JSONObject.quote(String(number))
-        case let .uint64(number): return JSONObject.quote(String(number))
-        case let .bool(flag): return flag ? "true" : "false"
-        case let .float(number): return float(number)
-        case let .double(number): return double(number)
-        case .null: return "null"
-        case let .bytes(bytes): return JSONObject.quote(Base64.encode(bytes))
-        case let .enumValue(name, number): return name.map(JSONObject.quote) ?? String(number)
-        case let .wellKnown(text): return JSONObject.quote(text)
-        case let .list(items): return JSONObject.array(items.map(encode))
+        case let .string(text): json.string(text)
+        case let .int(number): json.int(number)
+        case let .uint(number): json.int(number)
+        case let .int64(number): json.string(String(number))
+        case let .uint64(number): json.string(String(number))
+        case let .bool(flag): json.bool(flag)
+        case let .float(number): json.raw(float(number))
+        case let .double(number): json.raw(double(number))
+        case .null: json.raw("null")
+        case let .bytes(bytes): json.base64(bytes)
+        case let .enumValue(name, number):
+            if let name { json.string(name) } else { json.int(number) }
+        case let .wellKnown(text): json.string(text)
+        case let .list(items): json.array(items) { write($1, preserveNames: preserveNames, into: &$0) }
         case let .map(entries):
-            var object = JSONObject()
-            for entry in entries { object.add(entry.key, json: encode(entry.value)) }
-            return object.text
+            json.object(entries) { json, entry in
+                json.key(entry.key)
+                write(entry.value, preserveNames: preserveNames, into: &json)
+            }
         case let .object(members):
-            var object = JSONObject()
-            for member in members { object.add(preserveNames ? member.name : member.jsonName, json: encode(member.value)) }
-            return object.text
+            json.object(members) { json, member in
+                json.key(preserveNames ? member.name : member.jsonName)
+                write(member.value, preserveNames: preserveNames, into: &json)
+            }
         case let .unknown(field, note):
             var object = JSONObject()
             object.add("unknown", true)
             if let note { object.add("note", note) }
             object.add("field", json: rawField(field))
-            return object.text
+            object.write(into: &json)
         }
     }
 

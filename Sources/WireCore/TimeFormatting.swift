@@ -6,25 +6,31 @@ extension Timestamp {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        text += fraction(digits: fractionDigits)
-        return text + "Z"
+        var text = DigitWriter()
+        text.number(year, 4, then: "-")
+        text.number(month, 2, then: "-")
+        text.number(day, 2, then: "T")
+        text.clock(secondOfDay)
+        fraction(digits: fractionDigits, into: &text)
+        text.character("Z")
+        return text.string
     }
 
     /// Time of day in UTC, `HH:MM:SS.ffffff`, as tcpdump prints it.
     public func timeOfDay(fractionDigits: Int = 6) -> String {
-        let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
-        return pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-            + fraction(digits: fractionDigits)
+        var text = DigitWriter()
+        text.clock(((seconds % 86_400) + 86_400) % 86_400)
+        fraction(digits: fractionDigits, into: &text)
+        return text.string
     }
 
-    private func fraction(digits: Int) -> String {
+    private func fraction(digits: Int, into text: inout DigitWriter) {
         let digits = min(max(digits, 0), 9)
-        guard digits > 0 else { return "" }
+        guard digits > 0 else { return }
         var divisor: Int64 = 1
         for _ in digits..<9 { divisor *= 10 }
-        return "." + pad(nanoseconds / divisor, digits)
+        text.character(".")
+        text.number(nanoseconds / divisor, digits)
     }
 
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
@@ -69,4 +75,41 @@ func pad(_ value: Int64, _ width: Int) -> String {
     let digits = String(value.magnitude)
     let padding = String(repeating: "0", count: max(0, width - digits.count))
     return (value < 0 ? "-" : "") + padding + digits
+}
+
+/// ASCII text of zero-padded numbers, built in one small byte array (timestamps are written for
+/// every call, so they avoid joining many small strings).
+struct DigitWriter {
+    private var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(32)
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func character(_ character: Unicode.Scalar) {
+        bytes.append(UInt8(ascii: character))
+    }
+
+    /// `value` with at least `width` digits (zero-padded), then `separator` if any.
+    mutating func number(_ value: Int64, _ width: Int, then separator: Unicode.Scalar? = nil) {
+        if value < 0 { character("-") }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(0x30 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        while bytes.count - start < width { bytes.append(0x30) }
+        bytes[start...].reverse()
+        if let separator { character(separator) }
+    }
+
+    /// `HH:MM:SS`.
+    mutating func clock(_ secondOfDay: Int64) {
+        number(secondOfDay / 3600, 2, then: ":")
+        number(secondOfDay / 60 % 60, 2, then: ":")
+        number(secondOfDay % 60, 2)
+    }
 }

@@ -34,6 +34,11 @@ struct CapturePipeline {
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
         configuration.decodeHTTP2 = output.layer != .tcp
         configuration.assembleCalls = output.layer == .grpc
+        // The call view shows frames only at -vv (not in JSON); otherwise nothing between
+        // connections and calls is reported or annotated.
+        let showsFrames = output.layer == .http2 || output.layer == .grpc && output.verbose >= 2 && !output.json
+        configuration.reportsLayerDetail = output.layer != .grpc || showsFrames
+        configuration.describesFrames = showsFrames
         // Live, with messages shown: each message as it arrives, not with its completed call.
         let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
         configuration.calls.reportsArrivingMessages = messagesAsTheyArrive

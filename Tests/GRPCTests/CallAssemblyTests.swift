@@ -8,12 +8,16 @@ import Zlib
 
 typealias F = HTTP2FrameBuilder
 
-func calls(_ packets: [CapturedPacket]) -> [GRPCCall] {
-    var session = CaptureSession()
+func calls(_ packets: [CapturedPacket], configuration: Analyzer.Configuration = Analyzer.Configuration()) -> [GRPCCall] {
+    analysisEvents(packets, configuration: configuration).compactMap { if case let .call(call) = $0 { call } else { nil } }
+}
+
+func analysisEvents(_ packets: [CapturedPacket], configuration: Analyzer.Configuration = Analyzer.Configuration()) -> [AnalysisEvent] {
+    var session = CaptureSession(configuration: configuration)
     var events: [AnalysisEvent] = []
     session.feed(CaptureFileBuilder.pcap(packets), into: &events)
     session.finish(into: &events)
-    return events.compactMap { if case let .call(call) = $0 { call } else { nil } }
+    return events
 }
 
 let requestHeaders: [(String, String)] = [
@@ -141,6 +145,38 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         // Preface (24), SETTINGS (9), SETTINGS ACK (9), HEADERS (9 + block), DATA header (9).
         let offset = 24 + 9 + 9 + 9 + LiteralHeaderBlock.encode(requestHeaders).count + 9
         #expect(call.warnings == ["client message at stream offset \(offset) cut short: 7 of 9 bytes"])
+    }
+
+    /// A view that shows only calls asks for no layer detail and no frame notes: the calls are the
+    /// same, only connection events come with them, and a large message arriving in many DATA
+    /// frames is assembled whole.
+    @Test func callsOnlyConfigurationGivesTheSameCalls() throws {
+        var (c, packets) = connection()
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let stream = grpcMessage(large) + grpcMessage([0x08, 0x01])
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))))
+        for start in stride(from: 0, to: stream.count, by: 16_384) {
+            let end = min(start + 16_384, stream.count)
+            packets.append(c.send(.client, F.data(stream: 1, Array(stream[start..<end]), endStream: end == stream.count)))
+        }
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [("grpc-status", "0")]), endStream: true)))
+        var callsOnly = Analyzer.Configuration()
+        callsOnly.reportsLayerDetail = false
+        callsOnly.describesFrames = false
+        let events = analysisEvents(packets, configuration: callsOnly)
+        let kept = events.map { event -> String in
+            switch event {
+            case let .tcp(tcp): "tcp.\(tcp)".prefix(while: { $0 != "(" }).description
+            case .call: "call"
+            default: "other"
+            }
+        }
+        #expect(kept == ["tcp.opened", "call", "tcp.closed"])
+        let full = calls(packets)
+        let reduced = events.compactMap { if case let .call(call) = $0 { call } else { nil } }
+        #expect(reduced.map(\.requests.count) == [2] && full.map(\.requests.count) == [2])
+        #expect(reduced.first?.requests.first?.bytes == large && reduced.first?.requests.last?.bytes == [0x08, 0x01])
+        #expect(reduced.map(\.status?.code) == full.map(\.status?.code) && reduced.map(\.warnings) == full.map(\.warnings))
     }
 
     @Test func hostileMessageLengthIsSkippedAndTheRestDecoded() throws {

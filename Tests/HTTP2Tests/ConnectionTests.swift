@@ -6,8 +6,8 @@ import Testing
 import TestSupport
 
 /// Runs a scripted conversation through a capture file and the whole pipeline; keeps HTTP/2 events.
-func http2Events(_ packets: [CapturedPacket]) -> [HTTP2Event] {
-    var session = CaptureSession()
+func http2Events(_ packets: [CapturedPacket], configuration: Analyzer.Configuration = Analyzer.Configuration()) -> [HTTP2Event] {
+    var session = CaptureSession(configuration: configuration)
     var events: [AnalysisEvent] = []
     session.feed(CaptureFileBuilder.pcap(packets), into: &events)
     session.finish(into: &events)
@@ -70,7 +70,8 @@ extension [HTTP2Event] {
         #expect(last.annotations.contains("window left: connection 0, stream 0"))
         #expect(last.annotations.contains("sender blocked: connection window exhausted"))
         let over = try #require(events.records.filter { $0.frame.type == .data }.last)
-        #expect(over.annotations.contains { $0.hasPrefix("flow-control violation") })
+        #expect(over.violations.map(\.message) == ["DATA sent past the connection flow-control window (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)"])
+        #expect(last.violations.isEmpty)
         let update = try #require(events.record(.windowUpdate))
         #expect(update.annotations.contains { $0.hasPrefix("connection unblocked after 2.00ms (blocked at packet 7)") })
     }
@@ -101,6 +102,25 @@ extension [HTTP2Event] {
         #expect(events.record(.windowUpdate, 0)?.annotations == ["connection window 65535 → 2147483647 (+2147418112)"])
         #expect(events.record(.windowUpdate, 1)?.violations.map(\.code) == ["http2.flow-control.overflow"])
         #expect(events.record(.windowUpdate, 2)?.violations.map(\.code) == ["http2.flow-control.overflow"])
+    }
+
+    /// Without frame notes (views that do not show frames), the state is still followed: the
+    /// same violations are found, and no note is written.
+    @Test func withoutNotesViolationsAreStillFound() throws {
+        var c = TCPConversation()
+        let packets = c.handshake() + [
+            c.send(.client, F.preface + F.settings([(4, 100)]) + F.headers(stream: 1, block: [0x82]) + F.headers(stream: 2, block: [0x82])),
+            c.send(.server, F.settings(ack: true) + F.settings([(4, 10)]) + F.data(stream: 1, [UInt8](repeating: 0, count: 150))
+                + F.windowUpdate(increment: 0x7FFF_0000) + F.windowUpdate(increment: 1)),
+        ]
+        var quiet = Analyzer.Configuration()
+        quiet.describesFrames = false
+        let described = http2Events(packets).records, undescribed = http2Events(packets, configuration: quiet).records
+        #expect(described.contains { !$0.annotations.isEmpty })
+        #expect(undescribed.allSatisfy { $0.annotations.isEmpty })
+        let codes = described.flatMap { $0.violations.map(\.code) }
+        #expect(codes.contains("http2.flow-control.overflow") && codes.contains("http2.flow-control.exceeded") && codes.contains("http2.stream-state"))
+        #expect(undescribed.map { $0.violations.map(\.code) } == described.map { $0.violations.map(\.code) })
     }
 
     @Test func pingRoundTrip() throws {

@@ -1,0 +1,105 @@
+import GRPC
+import WireCore
+
+/// JSON text (RFC 8259) written front to back as UTF-8 bytes: nested values are written in
+/// place, never built as separate strings and joined.
+public struct JSONBuffer {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Already-encoded JSON.
+    public mutating func raw(_ json: String) { bytes.append(contentsOf: json.utf8) }
+    public mutating func raw(_ byte: UInt8) { bytes.append(byte) }
+    public mutating func raw(_ other: JSONBuffer) { bytes.append(contentsOf: other.bytes) }
+
+    public mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
+
+    public mutating func int<Integer: BinaryInteger>(_ value: Integer) {
+        // Digits written backwards into a small stack buffer, then copied.
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
+            var index = 40
+            repeat {
+                index -= 1
+                digits[index] = 0x30 + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                index -= 1
+                digits[index] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
+    }
+
+    /// A JSON string, escaped per RFC 8259 §7.
+    public mutating func string(_ text: String) {
+        var text = text
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A JSON string from UTF-8 bytes: runs that need no escape are copied whole (the UTF-8
+    /// bytes of non-ASCII characters are all 0x80 or more, so they are never escaped).
+    public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
+        bytes.append(0x22)
+        var runStart = 0
+        for index in text.indices {
+            let byte = text[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
+            runStart = index + 1
+            switch byte {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            default: bytes += Array("\\u00".utf8) + Array(Hex.byte(byte).utf8)
+            }
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
+        bytes.append(0x22)
+    }
+
+    /// Bytes as a quoted base64 string (RFC 4648 §4, padded), as proto3 JSON writes `bytes`.
+    public mutating func base64(_ data: [UInt8]) {
+        bytes.append(0x22)
+        let start = bytes.count
+        let encodedCount = (data.count + 2) / 3 * 4
+        bytes.append(contentsOf: repeatElement(0, count: encodedCount))
+        bytes.withUnsafeMutableBufferPointer { out in
+            Base64.encode(data, into: UnsafeMutableBufferPointer(rebasing: out[start...]))
+        }
+        bytes.append(0x22)
+    }
+
+    /// `[a,b,…]`, each element written by `element`.
+    public mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONBuffer, Items.Element) -> Void) {
+        list(items, open: UInt8(ascii: "["), close: UInt8(ascii: "]"), element)
+    }
+
+    /// `{"k":v,…}`, each member written by `member`, which begins with `key(_:)`.
+    public mutating func object<Items: Sequence>(_ items: Items, _ member: (inout JSONBuffer, Items.Element) -> Void) {
+        list(items, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), member)
+    }
+
+    /// `"name":`, a member's key.
+    public mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func list<Items: Sequence>(_ items: Items, open: UInt8, close: UInt8, _ element: (inout JSONBuffer, Items.Element) -> Void) {
+        bytes.append(open)
+        var first = true
+        for item in items {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            element(&self, item)
+        }
+        bytes.append(close)
+    }
+}

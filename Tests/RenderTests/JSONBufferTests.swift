@@ -1,0 +1,70 @@
+import GRPC
+import Protobuf
+@testable import Render
+import Testing
+
+@Suite struct JSONBufferTests {
+    /// RFC 8259 §7: quotation mark, reverse solidus and control characters are escaped; other
+    /// characters (non-ASCII included) are written as they are.
+    @Test func stringsAreEscaped() {
+        #expect(JSONObject.quote("plain") == #""plain""#)
+        #expect(JSONObject.quote("") == #""""#)
+        #expect(JSONObject.quote("a\"b\\c\nd\re\tf\u{01}g\u{1F}") == #""a\"b\\c\nd\re\tf\u0001g\u001f""#)
+        #expect(JSONObject.quote("é→😀 \u{7F}") == "\"é→😀 \u{7F}\"")
+        #expect(JSONObject.quote("\"") == #""\"""#)
+    }
+
+    @Test func integersAtTheirLimits() {
+        for value in [0, 7, -7, 10, 1_000_000, Int64.max, Int64.min, -1] {
+            var json = JSONBuffer()
+            json.int(value)
+            #expect(json.text == String(value))
+        }
+        var json = JSONBuffer()
+        json.int(UInt64.max)
+        #expect(json.text == "18446744073709551615")
+    }
+
+    /// RFC 4648 §10 test vectors.
+    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")])
+    func base64Vectors(_ text: String, _ encoded: String) {
+        #expect(Base64.encode(Array(text.utf8)) == encoded)
+        var json = JSONBuffer()
+        json.base64(Array(text.utf8))
+        #expect(json.text == "\"\(encoded)\"")
+    }
+
+    @Test func base64OfEveryByteRoundTrips() throws {
+        let bytes = (0...255).map(UInt8.init) + [0xFF, 0xFE]
+        #expect(try Base64.decode(Base64.encode(bytes)).get() == bytes)
+    }
+
+    @Test func objectsNestInPlace() {
+        var inner = JSONObject()
+        inner.add("n", 1)
+        var object = JSONObject()
+        object.add("s", "x")
+        object.add("list", ["a", "b\""])
+        object.add("inner", inner)
+        object.add("empty", JSONObject())
+        object.add("raw", raw: ["1", "true"])
+        object.add("json", json: "null")
+        object.add("written") { $0.array([1, 2]) { $0.int($1) } }
+        #expect(object.text == #"{"s":"x","list":["a","b\""],"inner":{"n":1},"empty":{},"raw":[1,true],"json":null,"written":[1,2]}"#)
+        #expect(JSONObject().text == "{}")
+    }
+
+    /// proto3 JSON of a nested value, written in place.
+    @Test func protoValuesAsJSON() {
+        let value = ProtoValue.object([
+            ProtoMember(name: "user_id", value: .int64(-(1 << 60))),
+            ProtoMember(name: "tags", value: .list([.string("a"), .string("b")])),
+            ProtoMember(name: "labels", value: .map([ProtoMapEntry(key: "k", value: .uint(3))])),
+            ProtoMember(name: "blob", value: .bytes([0xFB, 0xFF])),
+            ProtoMember(name: "kind", value: .enumValue(name: nil, number: 9)),
+            ProtoMember(name: "child", value: .object([ProtoMember(name: "ok", value: .bool(true))])),
+        ])
+        #expect(ProtoJSON.encode(value) == #"{"userId":"-1152921504606846976","tags":["a","b"],"labels":{"k":3},"blob":"+/8=","kind":9,"child":{"ok":true}}"#)
+        #expect(ProtoJSON.encode(value, preserveNames: true).hasPrefix(#"{"user_id":"#))
+    }
+}
