@@ -114,14 +114,18 @@ public struct Analyzer: Sendable {
         forward(tcpEvents, into: &events)
     }
 
-    /// Hands TCP events on, each followed by what the HTTP/2 layer made of it.
+    /// Hands TCP events on, each followed by what the HTTP/2 layer made of it; a connection's
+    /// `closed` event comes after the last frames and calls its closing caused, so that views
+    /// may forget the connection then.
     private mutating func forward(_ tcpEvents: [ReassemblyEvent], into events: inout [AnalysisEvent]) {
         var http2Events: [HTTP2Event] = []
         for event in tcpEvents {
             switch event {
-            case .opened, .rolesChanged, .closed: events.append(.tcp(event))
+            case .opened, .rolesChanged: events.append(.tcp(event))
+            case .closed: break
             case .data, .gap, .segment: if reportsLayerDetail { events.append(.tcp(event)) }
             }
+            defer { if case .closed = event { events.append(.tcp(event)) } }
             guard http2 != nil else { continue }
             http2!.process(event, into: &http2Events)
             for http2Event in http2Events {

@@ -33,7 +33,7 @@ public struct CallAssembler: Sendable {
     private var streams: [StreamKey: InProgress] = [:]
     /// Streams whose call was already reported: frames still arriving for them (after a reset)
     /// do not open a new call. Forgotten when the connection ends.
-    private var finished: Set<StreamKey> = []
+    private var finished: [ConnectionID: Set<UInt32>] = [:]
     private var arrived: [ArrivedMessage] = []
 
     public init(configuration: Configuration = Configuration()) {
@@ -53,7 +53,7 @@ public struct CallAssembler: Sendable {
         case let .frame(record):
             process(record, into: &calls)
         case let .closed(connection, packet, time):
-            finished = finished.filter { $0.connection != connection }
+            finished[connection] = nil
             let open = streams.keys.filter { $0.connection == connection }.sorted { $0.stream < $1.stream }
             for key in open {
                 var progress = streams.removeValue(forKey: key)!
@@ -81,7 +81,7 @@ public struct CallAssembler: Sendable {
         if let open = streams.removeValue(forKey: key) {
             progress = open
         } else {
-            guard frame.type == .headers || frame.type == .data || frame.type == .rstStream, !finished.contains(key) else { return }
+            guard frame.type == .headers || frame.type == .data || frame.type == .rstStream, finished[key.connection]?.contains(key.stream) != true else { return }
             // Only a client's HEADERS opens a call; stray frames of unknown streams (a capture that
             // began mid-call) open one too, so that nothing is lost, with a warning.
             var call = GRPCCall(connection: record.connection, streamID: frame.streamID, start: record.time, packet: record.packet)
@@ -124,7 +124,7 @@ public struct CallAssembler: Sendable {
             progress.ended[side] = true
         }
         if progress.ended[0] && progress.ended[1] {
-            finished.insert(key)
+            finished[key.connection, default: []].insert(key.stream)
             finishMessages(&progress)
             calls.append(Self.complete(progress))
         } else {

@@ -23,9 +23,9 @@ enum CallJSON {
         object.add("protocol", call.callProtocol.rawValue)
         if let path = call.path { object.add("method", path) }
         if let authority = call.authority { object.add("authority", authority) }
-        object.add("start", call.start.rfc3339(fractionDigits: 9))
-        object.add("end", call.end.rfc3339(fractionDigits: 9))
-        if let first = call.firstResponseTime { object.add("first_response", first.rfc3339(fractionDigits: 9)) }
+        object.add("start") { $0.time(call.start) }
+        object.add("end") { $0.time(call.end) }
+        if let first = call.firstResponseTime { object.add("first_response") { $0.time(first) } }
         object.add("latency_ns", call.latencyNanoseconds)
         if let timeout = call.timeoutNanoseconds { object.add("timeout_ns", timeout) }
         object.add("request_headers", headers(call.requestHeaders))

@@ -8,6 +8,14 @@ public struct CallStatistics: Sendable {
         var latencies: [Int64] = []
         var requestBytes = 0
         var responseBytes = 0
+
+        mutating func add(_ call: GRPCCall) {
+            calls += 1
+            statuses[call.status?.code.description ?? "INCOMPLETE", default: 0] += 1
+            latencies.append(call.latencyNanoseconds)
+            requestBytes += call.requests.reduce(0) { $0 + $1.declaredLength }
+            responseBytes += call.responses.reduce(0) { $0 + $1.declaredLength }
+        }
     }
 
     private var methods: [String: Method] = [:]
@@ -18,13 +26,8 @@ public struct CallStatistics: Sendable {
 
     public mutating func add(_ call: GRPCCall) {
         total += 1
-        var method = methods[call.path ?? "stream \(call.streamID)", default: Method()]
-        method.calls += 1
-        method.statuses[call.status?.code.description ?? "INCOMPLETE", default: 0] += 1
-        method.latencies.append(call.latencyNanoseconds)
-        method.requestBytes += call.requests.reduce(0) { $0 + $1.declaredLength }
-        method.responseBytes += call.responses.reduce(0) { $0 + $1.declaredLength }
-        methods[call.path ?? "stream \(call.streamID)"] = method
+        // Updated in place: a copy taken out and stored back would copy the latencies every time.
+        methods[call.path ?? "stream \(call.streamID)", default: Method()].add(call)
     }
 
     /// The table, methods in name order.

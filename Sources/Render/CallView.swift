@@ -42,6 +42,10 @@ public struct CallView {
         case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
             endpoints[info.id] = (info.client, info.server)
             return []
+        case let .tcp(.closed(summary)):
+            // The connection's last calls came before this event.
+            endpoints[summary.info.id] = nil
+            return []
         case let .message(arrived):
             guard liveMessages, !json, verbosity > 0 || hex, filter.mayMatch(path: arrived.path, endpoints: endpoints[arrived.connection]) else { return [] }
             let line = head(arrived.message.time, arrived.connection, arrived.path, arrived.streamID) + " (in progress)"

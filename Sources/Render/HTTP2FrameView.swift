@@ -22,6 +22,10 @@ public struct HTTP2FrameView {
         case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
             endpoints[info.id] = (info.client, info.server)
             return []
+        case let .tcp(.closed(summary)):
+            // The connection's last frames came before this event.
+            endpoints[summary.info.id] = nil
+            return []
         case .tcp, .diagnostic, .call, .message:
             return []
         case let .http2(event):

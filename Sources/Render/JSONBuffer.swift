@@ -17,6 +17,13 @@ public struct JSONBuffer {
 
     public mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
 
+    /// An RFC 3339 time with nanoseconds, as a string.
+    public mutating func time(_ time: Timestamp) {
+        bytes.append(0x22)
+        time.appendRFC3339(fractionDigits: 9, to: &bytes)
+        bytes.append(0x22)
+    }
+
     public mutating func int<Integer: BinaryInteger>(_ value: Integer) {
         // Digits written backwards into a small stack buffer, then copied.
         var magnitude = value.magnitude

@@ -6,9 +6,9 @@ import Protobuf
 /// maps: appended (a map key seen again takes the new value).
 struct MemberList {
     var members: [ProtoMember] = []
-    /// Member index by slot: the field number for schema fields, its negation for raw members
+    /// Slots of the members: the field number for schema fields, its negation for raw members
     /// (unknown numbers and contradicting occurrences), 0 for the error member.
-    var slots: [Int: Int] = [:]
+    private var slots = SlotIndex()
     /// Something in this message is not as the schema says: unknown fields, contradictions,
     /// malformed bytes. Well-known types then keep their object form.
     var irregular = false
@@ -25,7 +25,7 @@ struct MemberList {
             return
         }
         guard let index = slots[field.number] else {
-            slots[field.number] = members.count
+            slots.insert(field.number, at: members.count)
             members.append(ProtoMember(name: field.name, jsonName: field.jsonName, value: value))
             return
         }
@@ -38,7 +38,7 @@ struct MemberList {
 
     mutating func addAll(_ field: FieldSchema, _ values: [ProtoValue]) {
         guard let index = slots[field.number] else {
-            slots[field.number] = members.count
+            slots.insert(field.number, at: members.count)
             members.append(ProtoMember(name: field.name, jsonName: field.jsonName, value: .list(values)))
             return
         }
@@ -51,7 +51,7 @@ struct MemberList {
 
     mutating func addMapEntry(_ field: FieldSchema, key: String, value: ProtoValue) {
         guard let index = slots[field.number] else {
-            slots[field.number] = members.count
+            slots.insert(field.number, at: members.count)
             mapKeys[field.number] = [key: 0]
             members.append(ProtoMember(name: field.name, jsonName: field.jsonName, value: .map([ProtoMapEntry(key: key, value: value)])))
             return
@@ -77,7 +77,7 @@ struct MemberList {
     mutating func addUnknown(slot: Int, name: String, jsonName: String, _ value: ProtoValue) {
         irregular = true
         guard let index = slots[slot] else {
-            slots[slot] = members.count
+            slots.insert(slot, at: members.count)
             members.append(ProtoMember(name: name, jsonName: jsonName, value: value))
             return
         }
@@ -92,7 +92,7 @@ struct MemberList {
     mutating func addError(_ problem: String) {
         irregular = true
         guard slots[0] == nil else { return }
-        slots[0] = members.count
+        slots.insert(0, at: members.count)
         members.append(ProtoMember(name: "!", jsonName: "@error", value: .string(problem)))
     }
 
@@ -120,5 +120,31 @@ struct MemberList {
             }
         }
         return .object(members)
+    }
+}
+
+/// Member index by slot. Most messages have a few members: they are found by scanning a small
+/// array (no hashing, no dictionary per message); past `scanLimit` members a dictionary takes over,
+/// so that hostile input with thousands of distinct unknown fields stays linear.
+struct SlotIndex {
+    static let scanLimit = 16
+    private var order: [Int] = []
+    private var table: [Int: Int]?
+
+    subscript(slot: Int) -> Int? {
+        if let table { return table[slot] }
+        return order.firstIndex(of: slot)
+    }
+
+    mutating func insert(_ slot: Int, at index: Int) {
+        if table != nil {
+            table![slot] = index
+            return
+        }
+        order.append(slot)
+        if order.count > Self.scanLimit {
+            table = Dictionary(uniqueKeysWithValues: zip(order, order.indices))
+            order = []
+        }
     }
 }

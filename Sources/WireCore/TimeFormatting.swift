@@ -3,17 +3,29 @@
 extension Timestamp {
     /// RFC 3339 in UTC, e.g. `2026-11-25T06:27:10.123456Z`, with `fractionDigits` (0...9) digits.
     public func rfc3339(fractionDigits: Int = 6) -> String {
+        var text = DigitWriter()
+        rfc3339(fractionDigits: fractionDigits, into: &text)
+        return text.string
+    }
+
+    /// `rfc3339(fractionDigits:)` appended to UTF-8 bytes (for output written as bytes).
+    public func appendRFC3339(fractionDigits: Int = 6, to bytes: inout [UInt8]) {
+        var text = DigitWriter(bytes: bytes)
+        bytes = []
+        rfc3339(fractionDigits: fractionDigits, into: &text)
+        bytes = text.bytes
+    }
+
+    private func rfc3339(fractionDigits: Int, into text: inout DigitWriter) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
-        var text = DigitWriter()
         text.number(year, 4, then: "-")
         text.number(month, 2, then: "-")
         text.number(day, 2, then: "T")
         text.clock(secondOfDay)
         fraction(digits: fractionDigits, into: &text)
         text.character("Z")
-        return text.string
     }
 
     /// Time of day in UTC, `HH:MM:SS.ffffff`, as tcpdump prints it.
@@ -80,10 +92,11 @@ func pad(_ value: Int64, _ width: Int) -> String {
 /// ASCII text of zero-padded numbers, built in one small byte array (timestamps are written for
 /// every call, so they avoid joining many small strings).
 struct DigitWriter {
-    private var bytes: [UInt8] = []
+    private(set) var bytes: [UInt8]
 
-    init() {
-        bytes.reserveCapacity(32)
+    init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+        self.bytes.reserveCapacity(bytes.count + 32)
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }

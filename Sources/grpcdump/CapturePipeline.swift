@@ -17,8 +17,7 @@ struct ViewRequest {
 /// chosen layer and standard output.
 struct CapturePipeline {
     var session: CaptureSession
-    var view: LayerView
-    var out = TextOutput()
+    private let renderer: RenderStage
     private var events: [AnalysisEvent] = []
     let output: OutputOptions
 
@@ -48,10 +47,12 @@ struct CapturePipeline {
             do { compiled = try BPFFilter(expression: bpfFilter) } catch { throw SetupError(description: error.description) }
             session.filter = { packet in (try? compiled.matches(packet)) ?? false }
         }
-        view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
+        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         view.configureCalls(
             filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
             types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive)
+        // A file is rendered on a thread of its own; live output stays in step with the capture.
+        renderer = RenderStage(view: view, onOwnThread: !live)
     }
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {
@@ -68,12 +69,26 @@ struct CapturePipeline {
     mutating func finish() {
         session.finish(into: &events)
         render()
-        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
-        out.flush()
+        let output = output
+        renderer.withView { view, out in
+            if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
+            out.flush()
+        }
     }
 
+    /// Writes out what was rendered so far.
+    func flush() {
+        renderer.withView { $1.flush() }
+    }
+
+    /// Connections the view has seen closed, for the closing summary.
+    var connections: Int { renderer.withView { view, _ in view.connections } }
+    /// Calls shown so far.
+    var callsShown: Int { renderer.withView { view, _ in view.callStatistics.total } }
+
     private mutating func render() {
-        view.render(events, to: &out)
-        events.removeAll(keepingCapacity: true)
+        guard !events.isEmpty else { return }
+        renderer.render(events)
+        events = []
     }
 }

@@ -57,7 +57,7 @@ struct LiveCommand {
         let deadline = input.duration.map { ContinuousClock.now + .seconds($0) }
         var packets = 0
         var failure: String?
-        var counted: Int { output.layer == .grpc ? pipeline.view.callStatistics.total : packets }
+        var counted: Int { output.layer == .grpc ? pipeline.callsShown : packets }
         /// Decodes what libpcap holds now; false when reading failed.
         func readAvailable() -> Bool {
             let batch: [CapturedPacket]
@@ -70,7 +70,7 @@ struct LiveCommand {
                 saved?.append(packet)
                 pipeline.ingest(.packet(packet))
             }
-            pipeline.out.flush()
+            pipeline.flush()
             return !batch.isEmpty
         }
         while !stopRequested.load(ordering: .relaxed) {
@@ -86,7 +86,7 @@ struct LiveCommand {
         pipeline.finish()
         saved?.close()
         if let failure { TextOutput.error(failure) }
-        var summary = CaptureSummary.text(pipeline.session.statistics, connections: pipeline.view.connections, http2: pipeline.session.analyzer.http2?.statistics)
+        var summary = CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.analyzer.http2?.statistics)
         if let counts = capture.statistics() {
             summary += "; libpcap: \(counts.received) received by filter, \(counts.dropped) dropped by kernel"
             if counts.droppedByInterface > 0 { summary += ", \(counts.droppedByInterface) dropped by interface" }

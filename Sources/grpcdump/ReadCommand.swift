@@ -33,7 +33,7 @@ struct ReadCommand {
             }
             guard let chunk else { break }
             if let line = progress.advance(by: chunk.count) {
-                pipeline.out.flush()  // the calls so far first, then the progress line
+                pipeline.flush()  // the calls so far first, then the progress line
                 TextOutput.progress(line)
             }
             pipeline.feed(chunk)
@@ -41,7 +41,7 @@ struct ReadCommand {
         progress.clear()
         pipeline.finish()
         if let readError { TextOutput.error(readError) }
-        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.view.connections, http2: pipeline.session.analyzer.http2?.statistics))
+        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.analyzer.http2?.statistics))
         return pipeline.session.foundCapture ? 0 : 1
     }
 }

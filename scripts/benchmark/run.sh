@@ -5,7 +5,9 @@
 # replicate-pcap.py, and on each file runs, one after the other: grpcdump's call summary, grpcdump
 # --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
 # protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
-# Prints time, MB/s, calls/s, the ratio to tshark's summary and peak memory (/usr/bin/time -v).
+# Prints wall time, CPU time (user + system, all threads), MB/s, calls/s, the ratio to tshark's
+# summary and peak memory (/usr/bin/time -v). With RUNS=N each command runs N times and the
+# fastest run is kept (timings on a shared 2-core machine vary by ±30%).
 #
 #   scripts/benchmark/run.sh [SIZE_MB...]      (default: 100 1000; needs root, tcpdump, tshark)
 set -euo pipefail
@@ -15,6 +17,7 @@ WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
 PORT=50099
 TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
 TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
+RUNS=${RUNS:-1}                            # runs per command; the fastest is kept
 mkdir -p "$WORK"
 swift build -c release --product grpcdump >&2
 BIN=$(swift build -c release --show-bin-path)/grpcdump
@@ -44,16 +47,20 @@ if [ ! -s "$WORK/base.pcap" ]; then
     kill $server 2>/dev/null || true
 fi
 
-measure() {  # measure NAME OUTPUT COMMAND...: seconds and peak RSS (MB) of one run
+measure() {  # measure NAME OUTPUT COMMAND...: wall seconds, CPU seconds and peak RSS (MB) of the fastest of RUNS runs
     local name=$1 output=$2; shift 2
-    /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$output" 2>/dev/null || true
-    local seconds rss
-    seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/time.txt")
-    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/time.txt")
-    echo "$name $seconds $rss"
+    local best="" run seconds cpu rss
+    for run in $(seq "$RUNS"); do
+        /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$output" 2>/dev/null || true
+        seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/time.txt")
+        cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.txt")
+        rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/time.txt")
+        if [ -z "$best" ] || awk "BEGIN { exit !($seconds < ${best%% *}) }"; then best="$seconds $cpu $rss"; fi
+    done
+    echo "$name $best"
 }
 
-printf '%-8s %-34s %9s %9s %10s %9s %9s\n' SIZE COMMAND SECONDS MB/s CALLS/s "x TSHARK" "PEAK MB"
+printf '%-8s %-26s %8s %8s %8s %9s %9s %8s\n' SIZE COMMAND SECONDS "CPU s" MB/s CALLS/s "x TSHARK" "PEAK MB"
 for size in "${SIZES[@]}"; do
     file="$WORK/bench-$size.pcap"
     [ -s "$file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base.pcap" "$file" "$size" $PORT
@@ -72,9 +79,9 @@ for size in "${SIZES[@]}"; do
     tshark_seconds=$(printf '%s\n' "${results[@]}" | awk '$1 == "tshark(summary)" { print $2 }')
     tshark_seconds=${tshark_seconds:-0}
     for line in "${results[@]}"; do
-        read -r name seconds rss <<< "$line"
-        awk -v size="${megabytes}MB" -v name="$name" -v s="$seconds" -v mb="$megabytes" -v calls="$calls" -v t="$tshark_seconds" -v rss="$rss" \
-            'BEGIN { printf "%-8s %-34s %9.2f %9.1f %10.0f %9.1f %9s\n", size, name, s, mb / s, calls / s, t / s, rss }'
+        read -r name seconds cpu rss <<< "$line"
+        awk -v size="${megabytes}MB" -v name="$name" -v s="$seconds" -v cpu="$cpu" -v mb="$megabytes" -v calls="$calls" -v t="$tshark_seconds" -v rss="$rss" \
+            'BEGIN { printf "%-8s %-26s %8.2f %8.2f %8.1f %9.0f %9.1f %8s\n", size, name, s, cpu, mb / s, calls / s, t / s, rss }'
     done
 done
 echo "calls per file: as counted by grpcdump's summary" >&2
