@@ -44,6 +44,9 @@ public struct Analyzer: Sendable {
     public private(set) var http2: HTTP2Analyzer?
     public private(set) var calls: CallAssembler?
     private let reportsLayerDetail: Bool
+    /// Event arrays reused from packet to packet (their storage, not their contents).
+    private var tcpScratch: [ReassemblyEvent] = []
+    private var http2Scratch: [HTTP2Event] = []
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -92,9 +95,12 @@ public struct Analyzer: Sendable {
         switch decoded.content {
         case let .tcp(source, destination, segment):
             statistics.tcpPackets += 1
-            var tcpEvents: [ReassemblyEvent] = []
+            var tcpEvents = tcpScratch
+            tcpScratch = []
             reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpEvents)
             forward(tcpEvents, into: &events)
+            tcpEvents.removeAll(keepingCapacity: true)
+            tcpScratch = tcpEvents
         case .fragmentHeld:
             statistics.heldFragments += 1
         case let .skipped(reason):
@@ -118,7 +124,10 @@ public struct Analyzer: Sendable {
     /// `closed` event comes after the last frames and calls its closing caused, so that views
     /// may forget the connection then.
     private mutating func forward(_ tcpEvents: [ReassemblyEvent], into events: inout [AnalysisEvent]) {
-        var http2Events: [HTTP2Event] = []
+        guard !tcpEvents.isEmpty else { return }
+        var http2Events = http2Scratch
+        http2Scratch = []
+        defer { http2Scratch = http2Events }
         for event in tcpEvents {
             switch event {
             case .opened, .rolesChanged: events.append(.tcp(event))

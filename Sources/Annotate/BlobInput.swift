@@ -1,4 +1,5 @@
 import GRPC
+import WireCore
 
 /// One blob given to `grpcdump annotate`: raw bytes, or text holding them as hex (bare, with
 /// spaces, `0x`, `\x`, colons or commas, or pasted `xxd` / `hexdump -C` output) or base64 (RFC 4648

@@ -1,3 +1,5 @@
+import WireCore
+
 /// What the request headers say about a call (gRPC doc "PROTOCOL-HTTP2.md", Requests).
 enum RequestHeaders {
     static func apply(_ headers: [(name: String, value: String)], to call: inout GRPCCall) {

@@ -1,4 +1,5 @@
 import HPACK
+import WireCore
 
 /// Header fields as the gRPC layer sees them: names and values as text, with `-bin` values in
 /// their canonical base64 form (gRPC doc "PROTOCOL-HTTP2.md": Binary-Header values are base64).

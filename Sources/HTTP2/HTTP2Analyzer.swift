@@ -14,6 +14,17 @@ public struct HTTP2Analyzer: Sendable {
         public var emptyConnections = 0
         public var frames = 0
         public var violations = 0
+
+        mutating func count(_ event: borrowing HTTP2Event) {
+            switch event {
+            case .detected: http2Connections += 1
+            case let .other(_, kind, _): otherConnections[kind, default: 0] += 1
+            case let .frame(record):
+                frames += 1
+                violations += record.violations.count
+            default: break
+            }
+        }
     }
 
     /// Whether frames get their notes (`FrameRecord.annotations`); off when no view shows frames.
@@ -44,15 +55,6 @@ public struct HTTP2Analyzer: Sendable {
         case .segment, .rolesChanged:
             break
         }
-        for event in events[start...] {
-            switch event {
-            case .detected: statistics.http2Connections += 1
-            case let .other(_, kind, _): statistics.otherConnections[kind, default: 0] += 1
-            case let .frame(record):
-                statistics.frames += 1
-                statistics.violations += record.violations.count
-            default: break
-            }
-        }
+        for index in start..<events.count { statistics.count(events[index]) }
     }
 }

@@ -1,4 +1,5 @@
 import Annotate
+import Protobuf
 import WireCore
 
 /// An annotated blob as text (`grpcdump annotate`): one line per labelled range with its offset,

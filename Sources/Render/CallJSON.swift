@@ -12,8 +12,17 @@ enum CallJSON {
         var preserveNames: Bool
     }
 
-    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style) -> JSONObject {
-        var object = JSONObject()
+    /// The call's JSON text, written once into a buffer sized for its messages.
+    static func text(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style) -> String {
+        var json = JSONBuffer()
+        // Messages dominate the size: bytes fields grow by a third in base64, the rest is smaller.
+        let messageBytes = [call.requests, call.responses].joined().reduce(0) { $0 + ($1.bytes?.count ?? 0) }
+        json.reserve(2048 + messageBytes * 3 / 2)
+        return object(call, endpoints: endpoints, style: style, into: json).text
+    }
+
+    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into json: consuming JSONBuffer = JSONBuffer()) -> JSONBuffer {
+        var object = JSONObject(continuing: json)
         if let endpoints {
             object.add("client", endpoints.client.description)
             object.add("server", endpoints.server.description)
@@ -34,7 +43,7 @@ enum CallJSON {
         object.add("trailers_only", call.trailersOnly)
         for (key, messages) in [("requests", call.requests), ("responses", call.responses)] {
             let type = style.types?.typeName(path: call.path, isRequest: key == "requests")
-            object.add(key) { json in json.array(messages) { message($1, type: type, style: style).write(into: &$0) } }
+            object.add(key) { json in json.array(messages) { write($1, type: type, style: style, into: &$0) } }
         }
         if let status = call.status {
             var item = JSONObject()
@@ -53,33 +62,46 @@ enum CallJSON {
         }
         object.add("incomplete", call.incomplete)
         object.add("warnings", call.warnings)
-        return object
+        return object.finish()
     }
 
     /// Header lists as objects of string arrays, names in first-seen order.
     static func headers(_ list: [(name: String, value: String)]) -> JSONObject {
         var object = JSONObject()
         for (index, (name, _)) in list.enumerated() where !list[..<index].contains(where: { $0.name == name }) {
-            object.add(name) { json in json.array(list[index...].lazy.filter { $0.name == name }) { $0.string($1.value) } }
+            object.add(name) { json in
+                json.raw(UInt8(ascii: "["))
+                var first = true
+                for (other, value) in list[index...] where other == name {
+                    if !first { json.raw(UInt8(ascii: ",")) }
+                    first = false
+                    json.string(value)
+                }
+                json.raw(UInt8(ascii: "]"))
+            }
         }
         return object
     }
 
     /// A message: its schema type and proto3 JSON (`type`, `json`) when a schema names it, its raw
     /// field tree (`raw_tree`) otherwise.
-    static func message(_ message: GRPCMessage, type: String?, style: Style) -> JSONObject {
-        var object = JSONObject()
+    static func write(_ message: GRPCMessage, type: String?, style: Style, into json: inout JSONBuffer) {
+        let taken = json
+        json = JSONBuffer()
+        var object = JSONObject(continuing: taken)
+        defer { json = object.finish() }
         object.add("length", message.declaredLength)
         object.add("compressed", message.compressed)
         if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
         if let bytes = message.bytes {
-            if let type, let decoded = style.types?.decoder.decode(bytes[...], as: type) {
+            if let type, let decoder = style.types?.decoder, decoder.pool.message(named: type) != nil {
                 object.add("type", type)
-                object.add("json") { ProtoJSON.write(decoded.value, preserveNames: style.preserveNames, into: &$0) }
-                if decoded.contradictions > 0 { object.add("contradictions", decoded.contradictions) }
-                if !decoded.problems.isEmpty { object.add("schema_problems", decoded.problems) }
+                var report: SchemaDecodeReport?
+                object.add("json") { report = decoder.writeJSON(bytes[...], as: type, preserveNames: style.preserveNames, into: &$0) }
+                if let report, report.contradictions > 0 { object.add("contradictions", report.contradictions) }
+                if let report, !report.problems.isEmpty { object.add("schema_problems", report.problems) }
             } else {
                 if let type { object.add("type_not_loaded", type) }
                 object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes)))
@@ -87,6 +109,5 @@ enum CallJSON {
         }
         if style.raw, let bytes = message.bytes { object.add("raw_base64") { $0.base64(bytes) } }
         if let problem = message.problem { object.add("problem", problem) }
-        return object
     }
 }

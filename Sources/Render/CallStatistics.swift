@@ -1,4 +1,5 @@
 import GRPC
+import Protobuf
 
 /// `--stats`: per method, the number of calls, status counts, latency percentiles and bytes.
 public struct CallStatistics: Sendable {

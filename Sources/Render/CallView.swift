@@ -57,7 +57,7 @@ public struct CallView {
             statistics.add(call)
             guard json else { return text(call) }
             let style = CallJSON.Style(raw: jsonRaw, types: types, preserveNames: preserveNames)
-            return [CallJSON.object(call, endpoints: endpoints[call.connection], style: style).text]
+            return [CallJSON.text(call, endpoints: endpoints[call.connection], style: style)]
         default:
             return []
         }

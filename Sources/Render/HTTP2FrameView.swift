@@ -2,6 +2,7 @@ import Analysis
 import HPACK
 import HTTP2
 import Packet
+import Protobuf
 import Reassembly
 import WireCore
 

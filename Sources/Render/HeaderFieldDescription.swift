@@ -1,4 +1,5 @@
 import HPACK
+import Protobuf
 
 /// Header fields as JSON in the frame views (the text form is HPACK's `HeaderFieldText`).
 enum HeaderFieldDescription {

@@ -1,4 +1,5 @@
 import Annotate
+import Protobuf
 import Schema
 
 /// Field names and types for `grpcdump annotate`, from the loaded schemas.

@@ -1,5 +1,6 @@
 import Analysis
 import Packet
+import Protobuf
 import Reassembly
 import WireCore
 

@@ -8,7 +8,7 @@ import SwiftProtobuf
 ///     base64 -w 100 builtin.protoset
 enum BuiltinWellKnownTypes {
     static let files: [Google_Protobuf_FileDescriptorProto] = {
-        guard let set = try? Google_Protobuf_FileDescriptorSet(serializedBytes: Base64.decode(encoded)) else { return [] }
+        guard let set = try? Google_Protobuf_FileDescriptorSet(serializedBytes: EmbeddedBase64.decode(encoded)) else { return [] }
         return set.file
     }()
 
@@ -50,7 +50,7 @@ enum BuiltinWellKnownTypes {
 }
 
 /// RFC 4648 base64, ignoring whitespace (no Foundation in the decoding core).
-enum Base64 {
+enum EmbeddedBase64 {
     static func decode(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         var buffer: UInt32 = 0

@@ -8,6 +8,8 @@ struct DecodeRun {
     var problems: [String] = []
     var contradictions = 0
     var unknownFields = 0
+    /// Message levels the JSON writer handed to the value tree (not plain; see `DirectJSON.swift`).
+    var messagesFromTree = 0
 
     init(pool: DescriptorPool, depthLimit: Int) {
         self.pool = pool

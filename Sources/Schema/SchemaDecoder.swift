@@ -29,6 +29,19 @@ public struct SchemaDecoder: Sendable {
         decode(bytes[...], as: typeName, baseOffset: baseOffset)
     }
 
+    /// `decode` written as proto3 JSON at the end of `json`: the same text as
+    /// `ProtoJSON.write(decode(…).value)`, without building the value tree where the message is
+    /// plain (see `DirectJSON.swift`). Nil, with nothing written, when the pool does not define
+    /// the type.
+    public func writeJSON(_ bytes: ArraySlice<UInt8>, as typeName: String, baseOffset: Int = 0, preserveNames: Bool = false,
+                          into json: inout JSONBuffer) -> SchemaDecodeReport? {
+        guard let schema = pool.message(named: typeName) else { return nil }
+        var run = DecodeRun(pool: pool, depthLimit: depthLimit)
+        run.writeMessage(WireReader(bytes, baseOffset: baseOffset), schema, depth: 0, preserveNames: preserveNames, into: &json)
+        return SchemaDecodeReport(typeName: schema.fullName, problems: run.problems, contradictions: run.contradictions,
+                                  unknownFields: run.unknownFields, messagesFromTree: run.messagesFromTree)
+    }
+
     /// The value an absent field reads as (protobuf.dev "Language Guide (proto 2)", Default Values):
     /// proto2 `[default = …]`, else zero, "", false, the first enum value, an empty message (a
     /// well-known type's JSON form of its empty message), an empty list or map for repeated fields.
@@ -62,4 +75,15 @@ public struct SchemaDecoded: Sendable {
     }
 
     public var isClean: Bool { problems.isEmpty && contradictions == 0 }
+}
+
+/// What decoding found, for a message written straight as JSON (`SchemaDecoder.writeJSON`).
+public struct SchemaDecodeReport: Sendable, Equatable {
+    public var typeName: String
+    public var problems: [String]
+    public var contradictions: Int
+    public var unknownFields: Int
+    /// Message levels (the message or messages inside it) that were not plain and were written
+    /// from the value tree.
+    public var messagesFromTree: Int
 }

@@ -1,4 +1,5 @@
 import GRPC
+import WireCore
 import Testing
 
 @Suite struct HeaderValueTests {

@@ -1,7 +1,7 @@
-import GRPC
 import Protobuf
 @testable import Render
 import Testing
+import WireCore
 
 @Suite struct JSONBufferTests {
     /// RFC 8259 §7: quotation mark, reverse solidus and control characters are escaped; other

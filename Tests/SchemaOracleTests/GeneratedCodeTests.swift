@@ -38,6 +38,12 @@ import Testing
         options.preserveProtoFieldNames = true
         let theirsPreserved = try message.jsonString(options: options)
         #expect(try Self.json(preserved) == Self.json(theirsPreserved), "ours:   \(preserved)\ntheirs: \(theirsPreserved)", sourceLocation: sourceLocation)
+        // The JSON writer that skips the value tree writes the same text.
+        for (preserveNames, tree) in [(false, ours), (true, preserved)] {
+            var direct = JSONBuffer()
+            _ = SchemaDecoder(pool: Self.pool).writeJSON(bytes[...], as: typeName, preserveNames: preserveNames, into: &direct)
+            #expect(direct.text == tree, sourceLocation: sourceLocation)
+        }
     }
 
     @Test func userWithEveryFieldKind() throws {

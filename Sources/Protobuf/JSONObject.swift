@@ -10,6 +10,19 @@ public struct JSONObject {
         buffer.raw(UInt8(ascii: "{"))
     }
 
+    /// An object written at the end of `buffer` (taken over, so that it grows in place); `finish()`
+    /// gives the buffer back.
+    public init(continuing buffer: consuming JSONBuffer) {
+        self.buffer = buffer
+        self.buffer.raw(UInt8(ascii: "{"))
+    }
+
+    /// The buffer with this object closed.
+    public consuming func finish() -> JSONBuffer {
+        buffer.raw(UInt8(ascii: "}"))
+        return buffer
+    }
+
     /// Writes `"key":` (after a comma unless first); the value must follow.
     private mutating func key(_ key: String) {
         if !isEmpty { buffer.raw(UInt8(ascii: ",")) }

@@ -41,13 +41,13 @@ public enum Base64 {
 
     public static func encode(_ bytes: [UInt8]) -> String {
         String(unsafeUninitializedCapacity: (bytes.count + 2) / 3 * 4) { out in
-            encode(bytes, into: out)
+            encode(bytes[...], into: out)
             return out.count
         }
     }
 
     /// Writes the padded encoding of `bytes` into `out`, which holds exactly `(count + 2) / 3 * 4` bytes.
-    public static func encode(_ bytes: [UInt8], into out: UnsafeMutableBufferPointer<UInt8>) {
+    public static func encode(_ bytes: ArraySlice<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
         let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
         let symbols = alphabet.utf8Start
         bytes.withUnsafeBufferPointer { input in

@@ -1,18 +1,29 @@
-import GRPC
 import WireCore
 
 /// JSON text (RFC 8259) written front to back as UTF-8 bytes: nested values are written in
 /// place, never built as separate strings and joined.
 public struct JSONBuffer {
-    public private(set) var bytes: [UInt8] = []
+    /// The text so far (public, and settable, so that generic writers inline across modules).
+    public var bytes: [UInt8] = []
 
     public init() {}
 
+    /// Room for `count` more bytes (one allocation for output whose size is known roughly).
+    public mutating func reserve(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var count: Int { bytes.count }
+
+    /// Drops what was written after the first `count` bytes.
+    public mutating func truncate(to count: Int) {
+        bytes.removeSubrange(count...)
+    }
 
     /// Already-encoded JSON.
-    public mutating func raw(_ json: String) { bytes.append(contentsOf: json.utf8) }
-    public mutating func raw(_ byte: UInt8) { bytes.append(byte) }
+    @inlinable public mutating func raw(_ json: String) { bytes.append(contentsOf: json.utf8) }
+    @inlinable public mutating func raw(_ byte: UInt8) { bytes.append(byte) }
     public mutating func raw(_ other: JSONBuffer) { bytes.append(contentsOf: other.bytes) }
 
     public mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
@@ -24,7 +35,7 @@ public struct JSONBuffer {
         bytes.append(0x22)
     }
 
-    public mutating func int<Integer: BinaryInteger>(_ value: Integer) {
+    @inlinable public mutating func int<Integer: BinaryInteger>(_ value: Integer) {
         // Digits written backwards into a small stack buffer, then copied.
         var magnitude = value.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { digits in
@@ -73,6 +84,10 @@ public struct JSONBuffer {
 
     /// Bytes as a quoted base64 string (RFC 4648 §4, padded), as proto3 JSON writes `bytes`.
     public mutating func base64(_ data: [UInt8]) {
+        base64(data[...])
+    }
+
+    public mutating func base64(_ data: ArraySlice<UInt8>) {
         bytes.append(0x22)
         let start = bytes.count
         let encodedCount = (data.count + 2) / 3 * 4
@@ -84,12 +99,12 @@ public struct JSONBuffer {
     }
 
     /// `[a,b,…]`, each element written by `element`.
-    public mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONBuffer, Items.Element) -> Void) {
+    @inlinable public mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONBuffer, Items.Element) -> Void) {
         list(items, open: UInt8(ascii: "["), close: UInt8(ascii: "]"), element)
     }
 
     /// `{"k":v,…}`, each member written by `member`, which begins with `key(_:)`.
-    public mutating func object<Items: Sequence>(_ items: Items, _ member: (inout JSONBuffer, Items.Element) -> Void) {
+    @inlinable public mutating func object<Items: Sequence>(_ items: Items, _ member: (inout JSONBuffer, Items.Element) -> Void) {
         list(items, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), member)
     }
 
@@ -99,7 +114,7 @@ public struct JSONBuffer {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    private mutating func list<Items: Sequence>(_ items: Items, open: UInt8, close: UInt8, _ element: (inout JSONBuffer, Items.Element) -> Void) {
+    @inlinable mutating func list<Items: Sequence>(_ items: Items, open: UInt8, close: UInt8, _ element: (inout JSONBuffer, Items.Element) -> Void) {
         bytes.append(open)
         var first = true
         for item in items {

@@ -1,5 +1,3 @@
-import GRPC
-import Protobuf
 import WireCore
 
 /// Messages as JSON (docs/grpc-calls.md): decoded values in the proto3 JSON mapping
