@@ -10,17 +10,19 @@ public struct JSONObject {
         buffer.raw(UInt8(ascii: "{"))
     }
 
-    /// An object written at the end of `buffer` (taken over, so that it grows in place); `finish()`
-    /// gives the buffer back.
-    public init(continuing buffer: consuming JSONBuffer) {
-        self.buffer = buffer
-        self.buffer.raw(UInt8(ascii: "{"))
+    /// Writes an object at the end of `buffer`, its members added by `members`. The buffer is
+    /// taken over meanwhile, so that it grows in place.
+    public static func write(into buffer: inout JSONBuffer, _ members: (inout JSONObject) -> Void) {
+        var object = JSONObject(continuing: buffer)
+        buffer = JSONBuffer()
+        members(&object)
+        object.buffer.raw(UInt8(ascii: "}"))
+        buffer = object.buffer
     }
 
-    /// The buffer with this object closed.
-    public consuming func finish() -> JSONBuffer {
-        buffer.raw(UInt8(ascii: "}"))
-        return buffer
+    private init(continuing buffer: JSONBuffer) {
+        self.buffer = buffer
+        self.buffer.raw(UInt8(ascii: "{"))
     }
 
     /// Writes `"key":` (after a comma unless first); the value must follow.

@@ -18,11 +18,11 @@ enum CallJSON {
         // Messages dominate the size: bytes fields grow by a third in base64, the rest is smaller.
         let messageBytes = [call.requests, call.responses].joined().reduce(0) { $0 + ($1.bytes?.count ?? 0) }
         json.reserve(2048 + messageBytes * 3 / 2)
-        return object(call, endpoints: endpoints, style: style, into: json).text
+        JSONObject.write(into: &json) { write(call, endpoints: endpoints, style: style, into: &$0) }
+        return json.text
     }
 
-    static func object(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into json: consuming JSONBuffer = JSONBuffer()) -> JSONBuffer {
-        var object = JSONObject(continuing: json)
+    static func write(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into object: inout JSONObject) {
         if let endpoints {
             object.add("client", endpoints.client.description)
             object.add("server", endpoints.server.description)
@@ -43,7 +43,9 @@ enum CallJSON {
         object.add("trailers_only", call.trailersOnly)
         for (key, messages) in [("requests", call.requests), ("responses", call.responses)] {
             let type = style.types?.typeName(path: call.path, isRequest: key == "requests")
-            object.add(key) { json in json.array(messages) { write($1, type: type, style: style, into: &$0) } }
+            object.add(key) { json in
+                json.array(messages) { json, message in JSONObject.write(into: &json) { write(message, type: type, style: style, into: &$0) } }
+            }
         }
         if let status = call.status {
             var item = JSONObject()
@@ -62,7 +64,6 @@ enum CallJSON {
         }
         object.add("incomplete", call.incomplete)
         object.add("warnings", call.warnings)
-        return object.finish()
     }
 
     /// Header lists as objects of string arrays, names in first-seen order.
@@ -85,11 +86,7 @@ enum CallJSON {
 
     /// A message: its schema type and proto3 JSON (`type`, `json`) when a schema names it, its raw
     /// field tree (`raw_tree`) otherwise.
-    static func write(_ message: GRPCMessage, type: String?, style: Style, into json: inout JSONBuffer) {
-        let taken = json
-        json = JSONBuffer()
-        var object = JSONObject(continuing: taken)
-        defer { json = object.finish() }
+    static func write(_ message: GRPCMessage, type: String?, style: Style, into object: inout JSONObject) {
         object.add("length", message.declaredLength)
         object.add("compressed", message.compressed)
         if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
