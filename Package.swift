@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "SchemaOracleTests", dependencies: ["ProtoParser", "Schema", "Protobuf", "Render", "ReferenceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "CallDiffTests", dependencies: ["CallDiff", "Protobuf"]),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
-        .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly"], exclude: ["Goldens"]),
+        .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "Analysis", "Reassembly", "Reference", "ReferenceProtos"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v6]
 )

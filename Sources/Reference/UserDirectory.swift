@@ -26,16 +26,18 @@ final class UserDirectory: Sendable {
             $0.username = username
             $0.email = "\(username)@example.com"
             $0.active = id % 5 != 0
-            // 2024-01-01T00:00:00Z plus a day per id.
-            $0.createdAt = Google_Protobuf_Timestamp(seconds: 1_704_067_200 + id * 86_400, nanos: Int32(id) * 1_000_000)
+            // 2024-01-01T00:00:00Z plus a day per id. Every value below stays in range however many
+            // users are created (a long-running server passes id 255 and 2,147).
+            $0.createdAt = Google_Protobuf_Timestamp(seconds: 1_704_067_200 + id * 86_400, nanos: Int32(id % 1000) * 1_000_000)
             $0.role = role
             $0.tags = id % 2 == 0 ? ["even", "early"] : ["odd"]
             if id % 3 == 0 { $0.nickname = String(username.prefix(2)) }
             $0.address = .with { $0.street = "\(id) Protocol Lane"; $0.city = "Mountain View"; $0.country = "US" }
             $0.attributes = ["team": id % 2 == 0 ? "core" : "edge", "level": String(id % 4)]
             $0.score = Double(id) * 1.25
-            $0.avatar = Data([0x89, 0x50, 0x4E, 0x47, UInt8(id)])
-            $0.luckyNumbers = [Int32(id), Int32(id) * 7, -Int32(id)]
+            $0.avatar = Data([0x89, 0x50, 0x4E, 0x47, UInt8(truncatingIfNeeded: id)])
+            let lucky = Int32(truncatingIfNeeded: id)
+            $0.luckyNumbers = [lucky, lucky &* 7, 0 &- lucky]
         }
     }
 

@@ -9,7 +9,10 @@
 # summary and peak memory (/usr/bin/time -v). With RUNS=N each command runs N times and the
 # fastest run is kept (timings on a shared 2-core machine vary by ±30%).
 #
-#   scripts/benchmark/run.sh [SIZE_MB...]      (default: 100 1000; needs root, tcpdump, tshark)
+#   scripts/benchmark/run.sh [SIZE_MB|base...]  (default: 100 1000; needs root, tcpdump, tshark)
+#
+# `base` measures the recorded capture itself. ROUNDS=N records N rounds instead of 16, so a large
+# capture can be recorded directly rather than replicated (BENCH_DIR keeps one base per directory).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 1000); fi
@@ -18,6 +21,7 @@ PORT=50099
 TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
 TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
 RUNS=${RUNS:-1}                            # runs per command; the fastest is kept
+ROUNDS=${ROUNDS:-16}                       # rounds of four clients recorded for the base capture (16: about 11.6 MB)
 mkdir -p "$WORK"
 swift build -c release --product grpcdump >&2
 BIN=$(swift build -c release --show-bin-path)/grpcdump
@@ -27,12 +31,12 @@ if [ ! -s "$WORK/base.pcap" ]; then
     for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
     tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$WORK/base.pcap" "tcp port $PORT" 2>/dev/null & capture=$!
     sleep 1.5
-    # Small messages dominate, as in most gRPC traffic: 16 rounds of four clients at a time, each
+    # Small messages dominate, as in most gRPC traffic: ROUNDS rounds of four clients at a time, each
     # on its own connections, running every RPC kind (50 concurrent unary calls among them, gzip and
     # deflate); one client a round also uploads 256 KiB in 64 KiB chunks; one 4.5 MiB message in all.
     small="--scenario unary --scenario server-streaming --scenario client-streaming --scenario bidi-chat --scenario gzip \
         --scenario deflate --scenario metrics --scenario concurrent --scenario not-found --scenario invalid-argument"
-    for round in $(seq 16); do
+    for round in $(seq "$ROUNDS"); do
         clients=()
         for client in 1 2 3 4; do
             extra=""
@@ -62,8 +66,12 @@ measure() {  # measure NAME OUTPUT COMMAND...: wall seconds, CPU seconds and pea
 
 printf '%-8s %-26s %8s %8s %8s %9s %9s %8s\n' SIZE COMMAND SECONDS "CPU s" MB/s CALLS/s "x TSHARK" "PEAK MB"
 for size in "${SIZES[@]}"; do
-    file="$WORK/bench-$size.pcap"
-    [ -s "$file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base.pcap" "$file" "$size" $PORT
+    if [ "$size" = base ]; then
+        file="$WORK/base.pcap"  # the recorded capture itself, not replicated
+    else
+        file="$WORK/bench-$size.pcap"
+        [ -s "$file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base.pcap" "$file" "$size" $PORT
+    fi
     megabytes=$(stat -c %s "$file" | awk '{ printf "%.1f", $1 / 1e6 }')
     calls=$("$BIN" -r "$file" 2>/dev/null | wc -l)
     results=()
