@@ -106,7 +106,8 @@ struct LiveSniffTests {
     @Test func sigtermStopsAnIdleCapture() throws {
         let directory = try CommandRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let sniffer = try Sniffer(["-i", "lo", "tcp", "port", "1"], in: directory)
+        // A filter nothing matches: another test connects to port 1 at the same time.
+        let sniffer = try Sniffer(["-i", "lo", "tcp", "port", "2", "and", "tcp", "port", "3"], in: directory)
         #expect(sniffer.stop(with: SIGTERM) == 0)
         #expect(sniffer.stderr.contains("0 packets"), "\(sniffer.stderr)")
     }
