@@ -27,7 +27,7 @@ final class SweepTests: XCTestCase {
             let text = (try? String(contentsOfFile: root + "/" + $0, encoding: .utf8)) ?? ""
             return !text.contains("edition = \"2024\"") && !text.contains("edition = \"2026\"")
         }
-        let r = TestSupport.compareCorpus(files: files, importPaths: [root, tools.dir + "/_proto"], command: (tools.python, ["-m", "grpc_tools.protoc"]))
+        let r = TestSupport.compareCorpus(files: files, importPaths: [root, tools.dir + "/_proto"], command: TestSupport.grpcToolsCommand(tools))
         print("SWEEP: \(r.equal) equal, \(r.different.count) different \(r.different), \(r.skipped.count) rejected by reference, accepted-but-rejected \(r.acceptedButRejected) of \(files.count)")
         if let d = r.firstDiff { print(String(d.prefix(6000))) }
     }

@@ -48,10 +48,7 @@ final class RejectionTests: XCTestCase {
     ]
 
     func testRejectedSourcesYieldDiagnostics() throws {
-        guard let protoc = TestSupport.systemProtoc() else {
-            XCTFail("protoc not found: install the Debian package protobuf-compiler")
-            return
-        }
+        guard let protoc = TestSupport.requiredSystemProtoc() else { return }
         let dir = TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var missed: [String] = []

@@ -45,6 +45,29 @@ enum TestSupport {
         return which("protoc")
     }
 
+    /// `systemProtoc()`, or a test failure saying how to install it (the set-up script does).
+    static func requiredSystemProtoc(file: StaticString = #filePath, line: UInt = #line) -> String? {
+        guard let protoc = systemProtoc() else {
+            XCTFail("protoc not found: install the Debian package protobuf-compiler", file: file, line: line)
+            return nil
+        }
+        return protoc
+    }
+
+    /// `grpcTools()`, or a test failure saying how to install it (the set-up script does).
+    static func requiredGrpcTools(file: StaticString = #filePath, line: UInt = #line) -> (python: String, dir: String)? {
+        guard let tools = grpcTools() else {
+            XCTFail("grpc_tools not found: pip install grpcio-tools==1.85.1", file: file, line: line)
+            return nil
+        }
+        return tools
+    }
+
+    /// The command that runs grpc_tools' protoc.
+    static func grpcToolsCommand(_ tools: (python: String, dir: String)) -> (String, [String]) {
+        (tools.python, ["-m", "grpc_tools.protoc"])
+    }
+
     /// Python and the directory of the `grpcio-tools` package, if installed.
     static func grpcTools() -> (python: String, dir: String)? {
         guard let python = which("python3") else { return nil }
@@ -77,6 +100,20 @@ enum TestSupport {
         /// Files the reference compiler rejected but that compiled without diagnostics here.
         var acceptedButRejected: [String] = []
         var firstDiff: String?
+    }
+
+    /// `compareCorpus`, reported on standard output, failing the test for files that differ from
+    /// the reference compiler's or that it rejected but `ProtoCompiler` accepted. Returns the
+    /// result for further checks.
+    @discardableResult
+    static func assertSameAsReference(_ name: String, files: [String], importPaths: [String], command: (String, [String]),
+                                      file: StaticString = #filePath, line: UInt = #line) -> CorpusResult {
+        let r = compareCorpus(files: files, importPaths: importPaths, command: command)
+        print("\(name): \(r.equal) equal, \(r.different.count) different \(r.different), \(r.skipped.count) rejected by the reference compiler \(r.skipped), of \(files.count)")
+        if let d = r.firstDiff { print(String(d.prefix(20000))) }
+        XCTAssertEqual(r.acceptedButRejected, [], "\(name): rejected by the reference compiler but accepted", file: file, line: line)
+        XCTAssertEqual(r.different, [], "\(name): files differing from the reference compiler's", file: file, line: line)
+        return r
     }
 
     /// Compiles each file with the reference compiler and with `ProtoCompiler`,
