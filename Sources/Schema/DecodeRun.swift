@@ -239,6 +239,19 @@ struct DecodeRun {
     mutating func packed(_ field: FieldSchema, fieldStart: Int, _ reader: inout WireReader, _ body: inout MemberList) -> Bool {
         guard let range = lengthDelimited(field.number, fieldStart: fieldStart, &reader, &body) else { return false }
         var inner = WireReader(sub: reader, range)
+        let values = packedValues(&inner, field)
+        if !inner.isAtEnd {
+            problems.append("field \(field.number) (\(field.name)): packed values do not fill the \(range.count) bytes (at byte \(inner.offset))")
+            contradict(field, raw(reader, fieldStart..<reader.index), note: "packed \(field.type.rawValue) values of field \(field.name) are malformed", into: &body)
+            return true
+        }
+        body.addAll(field, values)
+        return true
+    }
+
+    /// The values of a packed run, read up to the end of `inner` or to the first that does not
+    /// fit (`inner` is then not at its end).
+    func packedValues(_ inner: inout WireReader, _ field: FieldSchema) -> [ProtoValue] {
         var values: [ProtoValue] = []
         switch field.type.wireType {
         case 0:
@@ -248,13 +261,7 @@ struct DecodeRun {
         default:
             while !inner.isAtEnd, let value = inner.readFixed32() { values.append(fixed32(value, field)) }
         }
-        if !inner.isAtEnd {
-            problems.append("field \(field.number) (\(field.name)): packed values do not fill the \(range.count) bytes (at byte \(inner.offset))")
-            contradict(field, raw(reader, fieldStart..<reader.index), note: "packed \(field.type.rawValue) values of field \(field.name) are malformed", into: &body)
-            return true
-        }
-        body.addAll(field, values)
-        return true
+        return values
     }
 
     // MARK: Scalars

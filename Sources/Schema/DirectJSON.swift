@@ -94,19 +94,9 @@ extension DecodeRun {
     private func writePacked(_ content: WireReader, _ field: FieldSchema, run: inout PlainRun, json: inout JSONBuffer,
                              preserveNames: Bool) -> Bool {
         var inner = content
-        while !inner.isAtEnd {
-            let value: ProtoValue
-            switch field.type.wireType {
-            case 0:
-                guard let number = inner.readVarint() else { return false }
-                value = varint(number, field)
-            case 1:
-                guard let number = inner.readFixed64() else { return false }
-                value = fixed64(number, field)
-            default:
-                guard let number = inner.readFixed32() else { return false }
-                value = fixed32(number, field)
-            }
+        let values = packedValues(&inner, field)
+        guard inner.isAtEnd else { return false }
+        for value in values {
             run.beginElement(json: &json)
             ProtoJSON.write(value, preserveNames: preserveNames, into: &json)
         }
