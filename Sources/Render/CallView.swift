@@ -26,7 +26,7 @@ public struct CallView {
     public var liveMessages = false
     /// Calls shown so far, for `--stats`.
     public private(set) var statistics = CallStatistics()
-    private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
+    private var endpoints = ConnectionEndpoints()
 
     public init(verbosity: Int, hex: Bool, json: Bool) {
         self.verbosity = verbosity
@@ -38,14 +38,8 @@ public struct CallView {
 
     /// Lines for standard output for one event.
     public mutating func render(_ event: AnalysisEvent) -> [String] {
+        if endpoints.follow(event) { return [] }
         switch event {
-        case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
-            endpoints[info.id] = (info.client, info.server)
-            return []
-        case let .tcp(.closed(summary)):
-            // The connection's last calls came before this event.
-            endpoints[summary.info.id] = nil
-            return []
         case let .message(arrived):
             guard liveMessages, !json, verbosity > 0 || hex, filter.mayMatch(path: arrived.path, endpoints: endpoints[arrived.connection]) else { return [] }
             let line = head(arrived.message.time, arrived.connection, arrived.path, arrived.streamID) + " (in progress)"

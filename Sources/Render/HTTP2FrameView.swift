@@ -11,7 +11,7 @@ import WireCore
 /// JSON object per frame (docs/http2-layer.md).
 public struct HTTP2FrameView {
     public var json: Bool
-    private var endpoints: [ConnectionID: (client: Endpoint, server: Endpoint)] = [:]
+    private var endpoints = ConnectionEndpoints()
 
     public init(json: Bool) {
         self.json = json
@@ -19,14 +19,8 @@ public struct HTTP2FrameView {
 
     /// Lines for standard output.
     public mutating func render(_ event: AnalysisEvent) -> [String] {
+        if endpoints.follow(event) { return [] }
         switch event {
-        case let .tcp(.opened(info)), let .tcp(.rolesChanged(info)):
-            endpoints[info.id] = (info.client, info.server)
-            return []
-        case let .tcp(.closed(summary)):
-            // The connection's last frames came before this event.
-            endpoints[summary.info.id] = nil
-            return []
         case .tcp, .diagnostic, .call, .message:
             return []
         case let .http2(event):
