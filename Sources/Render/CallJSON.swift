@@ -93,10 +93,10 @@ enum CallJSON {
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
         if let bytes = message.bytes {
-            if let type, let decoder = style.types?.decoder, decoder.pool.message(named: type) != nil {
+            if let type, let decoder = style.types?.decoder, let schema = decoder.pool.message(named: type) {
                 object.add("type", type)
                 var report: SchemaDecodeReport?
-                object.add("json") { report = decoder.writeJSON(bytes[...], as: type, preserveNames: style.preserveNames, into: &$0) }
+                object.add("json") { report = decoder.writeJSON(bytes[...], as: schema, preserveNames: style.preserveNames, into: &$0) }
                 if let report, report.contradictions > 0 { object.add("contradictions", report.contradictions) }
                 if let report, !report.problems.isEmpty { object.add("schema_problems", report.problems) }
             } else {

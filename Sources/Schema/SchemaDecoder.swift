@@ -36,6 +36,12 @@ public struct SchemaDecoder: Sendable {
     public func writeJSON(_ bytes: ArraySlice<UInt8>, as typeName: String, baseOffset: Int = 0, preserveNames: Bool = false,
                           into json: inout JSONBuffer) -> SchemaDecodeReport? {
         guard let schema = pool.message(named: typeName) else { return nil }
+        return writeJSON(bytes, as: schema, baseOffset: baseOffset, preserveNames: preserveNames, into: &json)
+    }
+
+    /// `writeJSON` for a message type already looked up in the pool.
+    public func writeJSON(_ bytes: ArraySlice<UInt8>, as schema: MessageSchema, baseOffset: Int = 0, preserveNames: Bool = false,
+                          into json: inout JSONBuffer) -> SchemaDecodeReport {
         var run = DecodeRun(pool: pool, depthLimit: depthLimit)
         run.writeMessage(WireReader(bytes, baseOffset: baseOffset), schema, depth: 0, preserveNames: preserveNames, into: &json)
         return SchemaDecodeReport(typeName: schema.fullName, problems: run.problems, contradictions: run.contradictions,
