@@ -6,7 +6,8 @@
 # --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
 # protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
 # Prints wall time, CPU time (user + system, all threads), MB/s, calls/s, the ratio to tshark's
-# summary and peak memory (/usr/bin/time -v). With RUNS=N each command runs N times and the
+# summary and peak memory (/usr/bin/time -v). The first row is the floor (floor.c, built with cc):
+# reading the file and copying each TCP payload to its connection's buffer, decoding nothing more. With RUNS=N each command runs N times and the
 # fastest run is kept (timings on a shared 2-core machine vary by ±30%).
 #
 #   scripts/benchmark/run.sh [SIZE_MB|base...]  (default: 100 1000; needs root, tcpdump, tshark)
@@ -25,6 +26,7 @@ ROUNDS=${ROUNDS:-16}                       # rounds of four clients recorded for
 mkdir -p "$WORK"
 swift build -c release --product grpcdump >&2
 BIN=$(swift build -c release --show-bin-path)/grpcdump
+cc -O2 -o "$WORK/floor" scripts/benchmark/floor.c
 
 if [ ! -s "$WORK/base.pcap" ]; then
     "$BIN" serve --port $PORT --quiet --duration 600 > "$WORK/server.out" 2>&1 & server=$!
@@ -75,6 +77,7 @@ for size in "${SIZES[@]}"; do
     megabytes=$(stat -c %s "$file" | awk '{ printf "%.1f", $1 / 1e6 }')
     calls=$("$BIN" -r "$file" 2>/dev/null | wc -l)
     results=()
+    results+=("$(measure "floor(C:read+TCP-copy)" /dev/null "$WORK/floor" "$file")")
     results+=("$(measure "grpcdump(summary)" /dev/null "$BIN" -r "$file")")
     results+=("$(measure "grpcdump--json(schemas)" /dev/null "$BIN" -r "$file" --json)")
     tshark_options=(-d "tcp.port==$PORT,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
@@ -92,4 +95,4 @@ for size in "${SIZES[@]}"; do
             'BEGIN { printf "%-8s %-26s %8.2f %8.2f %8.1f %9.0f %9.1f %8s\n", size, name, s, cpu, mb / s, calls / s, t / s, rss }'
     done
 done
-echo "calls per file: as counted by grpcdump's summary" >&2
+echo "calls per file: as counted by grpcdump's summary; the floor decodes nothing above TCP" >&2
