@@ -44,9 +44,13 @@ public struct Analyzer: Sendable {
     public private(set) var http2: HTTP2Analyzer?
     public private(set) var calls: CallAssembler?
     private let reportsLayerDetail: Bool
+    private let decodesHTTP2: Bool
+    private let assemblesCalls: Bool
+    private let reportsArrivingMessages: Bool
     /// Event arrays reused from packet to packet (their storage, not their contents).
     private var tcpScratch: [ReassemblyEvent] = []
     private var http2Scratch: [HTTP2Event] = []
+    private var completedCalls: [GRPCCall] = []
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -57,7 +61,10 @@ public struct Analyzer: Sendable {
         reassembler = TCPReassembler(configuration: configuration.reassembly)
         http2 = configuration.decodeHTTP2 ? HTTP2Analyzer(describesFrames: configuration.describesFrames) : nil
         reportsLayerDetail = configuration.reportsLayerDetail
-        calls = configuration.decodeHTTP2 && configuration.assembleCalls ? CallAssembler(configuration: configuration.calls) : nil
+        decodesHTTP2 = configuration.decodeHTTP2
+        assemblesCalls = configuration.decodeHTTP2 && configuration.assembleCalls
+        reportsArrivingMessages = configuration.calls.reportsArrivingMessages
+        calls = assemblesCalls ? CallAssembler(configuration: configuration.calls) : nil
     }
 
     /// Connections currently open (for memory accounting and progress).
@@ -135,15 +142,18 @@ public struct Analyzer: Sendable {
             case .data, .gap, .segment: if reportsLayerDetail { events.append(.tcp(event)) }
             }
             defer { if case .closed = event { events.append(.tcp(event)) } }
-            guard http2 != nil else { continue }
+            guard decodesHTTP2 else { continue }
             http2!.process(event, into: &http2Events)
-            for http2Event in http2Events {
-                if reportsLayerDetail { events.append(.http2(http2Event)) }
-                guard calls != nil else { continue }
-                var completed: [GRPCCall] = []
-                calls!.process(http2Event, into: &completed)
-                for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
-                for call in completed { events.append(.call(call)) }
+            // By index, so that each event is lent to the next layer rather than copied.
+            for index in http2Events.indices {
+                if reportsLayerDetail { events.append(.http2(http2Events[index])) }
+                guard assemblesCalls else { continue }
+                calls!.process(http2Events[index], into: &completedCalls)
+                if reportsArrivingMessages {
+                    for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
+                }
+                for call in completedCalls { events.append(.call(call)) }
+                completedCalls.removeAll(keepingCapacity: true)
             }
             http2Events.removeAll(keepingCapacity: true)
         }

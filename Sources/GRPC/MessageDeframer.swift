@@ -16,7 +16,11 @@ public struct MessageDeframer: Sendable {
     }
 
     let maxMessageLength: Int
-    private var prefix: [UInt8] = []
+    /// Bytes of the current message's 5-byte prefix received so far (0: between messages).
+    private var prefixReceived = 0
+    private var compressedFlag: UInt8 = 0
+    /// The Message-Length, accumulated as the prefix arrives.
+    private var declared = 0
     private var prefixOffset: Int64 = 0
     private var firstPacket = 0
     private var body: [UInt8] = []
@@ -29,7 +33,7 @@ public struct MessageDeframer: Sendable {
     }
 
     /// Whether a message is partly received.
-    var isInsideMessage: Bool { !prefix.isEmpty }
+    var isInsideMessage: Bool { prefixReceived > 0 }
 
     enum Output: Sendable {
         case message(GRPCMessage)
@@ -39,17 +43,20 @@ public struct MessageDeframer: Sendable {
     mutating func append(_ data: ArraySlice<UInt8>, at offset: Int64, packet: Int, time: Timestamp, into out: inout [Output]) {
         var data = data, offset = offset
         while !data.isEmpty {
-            if prefix.count < Self.prefixLength {
-                if prefix.isEmpty {
+            if prefixReceived < Self.prefixLength {
+                if prefixReceived == 0 {
                     prefixOffset = offset
                     firstPacket = packet
+                    compressedFlag = data.first!
+                    declared = 0
+                } else {
+                    declared = declared << 8 | Int(data.first!)
                 }
-                let take = min(Self.prefixLength - prefix.count, data.count)
-                prefix += data.prefix(take)
-                data = data.dropFirst(take)
-                offset += Int64(take)
-                guard prefix.count == Self.prefixLength else { return }
-                remaining = Self.declaredLength(ofPrefix: prefix)
+                prefixReceived += 1
+                data = data.dropFirst()
+                offset += 1
+                guard prefixReceived == Self.prefixLength else { continue }
+                remaining = declared
                 skipping = remaining > maxMessageLength
                 if skipping { out.append(.tooLarge(declaredLength: remaining, streamOffset: prefixOffset, packet: packet)) }
                 // A fresh buffer of the declared size: the previous one now belongs to its message
@@ -64,12 +71,13 @@ public struct MessageDeframer: Sendable {
             remaining -= take
             if remaining == 0 {
                 if !skipping {
+                    let compressed = compressedFlag & 1 == 1
                     out.append(.message(GRPCMessage(
-                        compressed: prefix[0] & 1 == 1, declaredLength: body.count, wireBytes: body,
-                        bytes: prefix[0] & 1 == 1 ? nil : body, problem: nil, streamOffset: prefixOffset,
+                        compressed: compressed, declaredLength: body.count, wireBytes: body,
+                        bytes: compressed ? nil : body, problem: nil, streamOffset: prefixOffset,
                         firstPacket: firstPacket, packet: packet, time: time)))
                 }
-                prefix.removeAll(keepingCapacity: true)
+                prefixReceived = 0
                 skipping = false
             }
         }
@@ -77,9 +85,9 @@ public struct MessageDeframer: Sendable {
 
     /// A message cut off by the end of the stream: what arrived of it.
     mutating func finish() -> (declared: Int?, received: Int, streamOffset: Int64)? {
-        guard !prefix.isEmpty else { return nil }
-        defer { prefix.removeAll() }
-        let declared = prefix.count == Self.prefixLength ? body.count + remaining : nil
-        return (declared, prefix.count + body.count, prefixOffset)
+        guard prefixReceived > 0 else { return nil }
+        defer { prefixReceived = 0 }
+        let declared = prefixReceived == Self.prefixLength ? body.count + remaining : nil
+        return (declared, prefixReceived + body.count, prefixOffset)
     }
 }

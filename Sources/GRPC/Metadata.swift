@@ -9,10 +9,11 @@ enum Metadata {
     /// byte. Such values are re-encoded as base64 here, so everything above sees one form.
     static func headers(_ fields: [DecodedField]) -> [(name: String, value: String)] {
         fields.map { field in
-            if field.nameString.hasSuffix("-bin"), let raw = field.value, raw.first == 0 {
-                return (field.nameString, Base64.encode(Array(raw.dropFirst())))
+            let name = field.nameString
+            if let raw = field.value, raw.first == 0, name.utf8.count > 4, name.hasSuffix("-bin") {
+                return (name, Base64.encode(Array(raw.dropFirst())))
             }
-            return (field.nameString, field.valueString)
+            return (name, field.valueString)
         }
     }
 }

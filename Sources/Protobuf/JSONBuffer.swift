@@ -75,10 +75,21 @@ public struct JSONBuffer {
             case 0x0A: bytes += [0x5C, 0x6E]
             case 0x0D: bytes += [0x5C, 0x72]
             case 0x09: bytes += [0x5C, 0x74]
-            default: bytes += Array("\\u00".utf8) + Array(Hex.byte(byte).utf8)
+            default: bytes += [0x5C, 0x75, 0x30, 0x30, Hex.digit(byte >> 4), Hex.digit(byte & 0xF)]
             }
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
+        bytes.append(0x22)
+    }
+
+    /// Bytes as a quoted string of lowercase hexadecimal digits, two per byte.
+    public mutating func hex(_ data: ArraySlice<UInt8>) {
+        bytes.reserveCapacity(bytes.count + data.count * 2 + 2)
+        bytes.append(0x22)
+        for byte in data {
+            bytes.append(Hex.digit(byte >> 4))
+            bytes.append(Hex.digit(byte & 0xF))
+        }
         bytes.append(0x22)
     }
 

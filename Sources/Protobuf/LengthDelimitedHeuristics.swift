@@ -83,6 +83,9 @@ public enum LengthDelimitedHeuristics {
 
     /// protobuf.dev "Encoding", Packed Repeated Fields: varints back to back filling the bytes.
     static func packedVarints(_ bytes: ArraySlice<UInt8>) -> [UInt64]? {
+        // The last byte of a run ends a varint: a quick rejection for about half of random blobs,
+        // which would otherwise be read whole before failing at their end.
+        guard let last = bytes.last, last < 0x80 else { return nil }
         var reader = ByteReader(bytes)
         var values: [UInt64] = []
         while !reader.isAtEnd {

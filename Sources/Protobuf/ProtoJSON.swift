@@ -42,53 +42,60 @@ public enum ProtoJSON {
             var object = JSONObject()
             object.add("unknown", true)
             if let note { object.add("note", note) }
-            object.add("field", json: rawField(field))
+            object.add("field") { writeRawField(field, into: &$0) }
             object.write(into: &json)
         }
     }
 
-    /// `[{"field":1,"wire_type":"varint","offset":0,"length":3,"varint":150}, …]`, plus problems.
+    /// `{"fields":[{"field":1,"wire_type":"varint","offset":0,"length":3,"varint":150}, …]}`, plus problems.
     public static func rawTree(_ message: RawMessage) -> String {
-        var object = JSONObject()
-        object.add("fields", raw: message.fields.map(rawField))
-        if !message.problems.isEmpty { object.add("problems", message.problems.map(\.messageWithSpan)) }
-        if let undecoded = message.undecoded {
-            object.add("undecoded_offset", undecoded.start)
-            object.add("undecoded_length", undecoded.count)
-        }
-        return object.text
+        var json = JSONBuffer()
+        writeRawTree(message, into: &json)
+        return json.text
     }
 
-    static func rawField(_ field: RawField) -> String {
-        var object = JSONObject()
-        object.add("field", field.number)
-        object.add("wire_type", field.wireType.description)
-        object.add("offset", field.span.start)
-        object.add("length", field.span.count)
-        switch field.value {
-        case let .varint(value):
-            object.add("varint", json: unsigned(value))
-            if value > 1 { object.add("zigzag", json: signed(value.zigZagDecoded)) }
-        case let .fixed64(value):
-            object.add("fixed64", json: unsigned(value))
-            object.add("double", json: double(Double(bitPattern: value)))
-        case let .fixed32(value):
-            object.add("fixed32", json: unsigned(UInt64(value)))
-            object.add("float", json: double(Double(Float(bitPattern: value))))
-        case let .group(fields):
-            object.add("group", raw: fields.map(rawField))
-        case let .lengthDelimited(content):
-            switch content.interpretation {
-            case let .message(inner): object.add("message", json: rawTree(inner))
-            case let .text(text): object.add("text", text)
-            case let .packedVarints(values): object.add("packed_varints", raw: values.map(unsigned))
-            case let .packedFixed32(values): object.add("packed_floats", raw: values.map { double(Double(Float(bitPattern: $0))) })
-            case let .packedFixed64(values): object.add("packed_doubles", raw: values.map { double(Double(bitPattern: $0)) })
-            case .bytes: object.add("bytes_hex", Hex.string(content.bytes))
+    /// `rawTree`, written in place into `json`.
+    public static func writeRawTree(_ message: RawMessage, into json: inout JSONBuffer) {
+        JSONObject.write(into: &json) { object in
+            object.add("fields") { $0.array(message.fields) { writeRawField($1, into: &$0) } }
+            if !message.problems.isEmpty { object.add("problems", message.problems.map(\.messageWithSpan)) }
+            if let undecoded = message.undecoded {
+                object.add("undecoded_offset", undecoded.start)
+                object.add("undecoded_length", undecoded.count)
             }
-            if !content.alternatives.isEmpty { object.add("also", content.alternatives) }
         }
-        return object.text
+    }
+
+    static func writeRawField(_ field: RawField, into json: inout JSONBuffer) {
+        JSONObject.write(into: &json) { object in
+            object.add("field", field.number)
+            object.add("wire_type", field.wireType.description)
+            object.add("offset", field.span.start)
+            object.add("length", field.span.count)
+            switch field.value {
+            case let .varint(value):
+                object.add("varint", json: unsigned(value))
+                if value > 1 { object.add("zigzag", json: signed(value.zigZagDecoded)) }
+            case let .fixed64(value):
+                object.add("fixed64", json: unsigned(value))
+                object.add("double", json: double(Double(bitPattern: value)))
+            case let .fixed32(value):
+                object.add("fixed32", json: unsigned(UInt64(value)))
+                object.add("float", json: double(Double(Float(bitPattern: value))))
+            case let .group(fields):
+                object.add("group") { $0.array(fields) { writeRawField($1, into: &$0) } }
+            case let .lengthDelimited(content):
+                switch content.interpretation {
+                case let .message(inner): object.add("message") { writeRawTree(inner, into: &$0) }
+                case let .text(text): object.add("text", text)
+                case let .packedVarints(values): object.add("packed_varints") { $0.array(values) { $0.raw(unsigned($1)) } }
+                case let .packedFixed32(values): object.add("packed_floats") { $0.array(values) { $0.raw(double(Double(Float(bitPattern: $1)))) } }
+                case let .packedFixed64(values): object.add("packed_doubles") { $0.array(values) { $0.raw(double(Double(bitPattern: $1))) } }
+                case .bytes: object.add("bytes_hex") { $0.hex(content.bytes) }
+                }
+                if !content.alternatives.isEmpty { object.add("also", content.alternatives) }
+            }
+        }
     }
 
     /// Integers beyond 2^53 (not exact in a JSON double) as strings.

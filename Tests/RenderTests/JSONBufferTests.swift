@@ -34,6 +34,21 @@ import WireCore
         #expect(json.text == "\"\(encoded)\"")
     }
 
+    /// RFC 4648 §10 base16 vectors (lowercase here), a separator, and every byte value.
+    @Test func hexDigits() {
+        for (text, hex) in [("", ""), ("f", "66"), ("fo", "666F"), ("foo", "666F6F"), ("foobar", "666F6F626172")] {
+            #expect(Hex.string(Array(text.utf8)) == hex.lowercased())
+        }
+        #expect(Hex.string([0x00, 0xAB, 0xFF], separator: " ") == "00 ab ff")
+        #expect(Hex.string([0x0F], separator: ", ") == "0f")
+        #expect(Hex.string([UInt8](), separator: ":") == "")
+        for byte in UInt8.min...UInt8.max {
+            let expected = (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            #expect(Hex.byte(byte) == expected)
+            #expect(Hex.string([byte, byte], separator: "-") == expected + "-" + expected)
+        }
+    }
+
     @Test func base64OfEveryByteRoundTrips() throws {
         let bytes = (0...255).map(UInt8.init) + [0xFF, 0xFE]
         #expect(try Base64.decode(Base64.encode(bytes)).get() == bytes)
