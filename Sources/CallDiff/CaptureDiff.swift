@@ -126,6 +126,7 @@ struct CallComparer {
             }
             return (order, values)
         }
+        if a.elementsEqual(b, by: ==) { return [] }
         let left = grouped(a), right = grouped(b)
         var changes: [ValueChange] = []
         var seen = Set<String>()
@@ -141,6 +142,8 @@ struct CallComparer {
         var changes: [ValueChange] = []
         if a.count != b.count { changes.append(ValueChange(path: direction + "s", old: "\(a.count) messages", new: "\(b.count) messages")) }
         for index in 0..<max(a.count, b.count) {
+            // The same bytes under the same method decode alike: nothing to compare.
+            if index < a.count, index < b.count, callA.path == callB.path, a[index].bytes == b[index].bytes { continue }
             let old = index < a.count ? messageValue(a[index], call: callA, isRequest: isRequest) ?? .string("(undecodable)") : nil
             let new = index < b.count ? messageValue(b[index], call: callB, isRequest: isRequest) ?? .string("(undecodable)") : nil
             changes += ValueDiff.changes(old, new, path: "\(direction)[\(index)]").filter { !isIgnored($0.path) }

@@ -52,10 +52,14 @@ struct DiffCommand: AsyncParsableCommand {
             TextOutput.error(error.description)
             throw ExitCode(2)
         }
+        // The two captures are read at the same time, one a thread.
+        async let readA = Result { () throws(ReadError) in try Self.calls(in: a) }
+        async let readB = Result { () throws(ReadError) in try Self.calls(in: b) }
         let callsA: [GRPCCall], callsB: [GRPCCall]
         do {
-            callsA = try Self.calls(in: a)
-            callsB = try Self.calls(in: b)
+            let (resultA, resultB) = await (readA, readB)
+            callsA = try resultA.get()
+            callsB = try resultB.get()
         } catch {
             TextOutput.error(error.description)
             throw ExitCode(2)
@@ -80,7 +84,11 @@ struct DiffCommand: AsyncParsableCommand {
         var file: InputFile
         do { file = try InputFile(path: path) } catch { throw ReadError(description: error.description) }
         defer { file.close() }
-        var session = CaptureSession()
+        // Only calls are compared: no TCP and HTTP/2 detail, no frame notes.
+        var configuration = Analyzer.Configuration()
+        configuration.reportsLayerDetail = false
+        configuration.describesFrames = false
+        var session = CaptureSession(configuration: configuration)
         var events: [AnalysisEvent] = []
         var calls: [GRPCCall] = []
         func collect() {
