@@ -144,11 +144,10 @@ public struct Analyzer: Sendable {
             defer { if case .closed = event { events.append(.tcp(event)) } }
             guard decodesHTTP2 else { continue }
             http2!.process(event, into: &http2Events)
-            // By index, so that each event is lent to the next layer rather than copied.
-            for index in http2Events.indices {
-                if reportsLayerDetail { events.append(.http2(http2Events[index])) }
+            for http2Event in http2Events {
+                if reportsLayerDetail { events.append(.http2(http2Event)) }
                 guard assemblesCalls else { continue }
-                calls!.process(http2Events[index], into: &completedCalls)
+                calls!.process(http2Event, into: &completedCalls)
                 if reportsArrivingMessages {
                     for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
                 }

@@ -67,8 +67,8 @@ public struct CallAssembler: Sendable {
         // The call is worked on in place in the table, so that its message buffers are uniquely
         // referenced and grow in place (a copy would make every DATA frame copy the partial message).
         if let index = streams.index(forKey: key) {
-            streams.values[index].apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
-            if streams.values[index].hasEnded {
+            let ended = streams.values[index].apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
+            if ended {
                 finished[key.connection, default: []].insert(key.stream)
                 calls.append(streams.remove(at: index).value.completed())
             }
@@ -84,8 +84,7 @@ public struct CallAssembler: Sendable {
             call.warnings.append("the start of this stream was not captured")
         }
         var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
-        progress.apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
-        if progress.hasEnded {
+        if progress.apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {
             finished[key.connection, default: []].insert(key.stream)
             calls.append(progress.completed())
         } else {

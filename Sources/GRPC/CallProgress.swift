@@ -21,11 +21,11 @@ struct CallProgress: Sendable {
     }
 
     /// Both sides ended the stream, or it was reset.
-    var hasEnded: Bool { ended == 0b11 }
+    private var hasEnded: Bool { ended == 0b11 }
 
-    /// Takes in one frame of the call's stream.
+    /// Takes in one frame of the call's stream; returns whether the call has ended (`hasEnded`).
     mutating func apply(_ record: FrameRecord, configuration: CallAssembler.Configuration,
-                        outputs: inout [MessageDeframer.Output], arrived: inout [ArrivedMessage]) {
+                        outputs: inout [MessageDeframer.Output], arrived: inout [ArrivedMessage]) -> Bool {
         let frame = record.frame
         let side = record.direction.rawValue
         let bit: UInt8 = 1 << side
@@ -61,6 +61,7 @@ struct CallProgress: Sendable {
         } else if endStream, frame.type == .data {
             ended |= bit
         }
+        return hasEnded
     }
 
     private mutating func applyHeaders(_ headers: [(name: String, value: String)], direction: Direction, endStream: Bool) {
