@@ -30,7 +30,7 @@ struct DecodeRun {
     /// The JSON form of a decoded message: well-known types become their special forms when
     /// their fields decoded cleanly.
     mutating func finish(_ body: MemberList, _ schema: MessageSchema, at start: Int) -> ProtoValue {
-        if !body.irregular, WellKnownTypes.names.contains(schema.fullName) {
+        if !body.irregular, schema.isWellKnown {
             switch WellKnownTypes.jsonForm(schema.fullName, body.members) {
             case let .value(value): return value
             case let .invalid(problem): problems.append("\(schema.fullName) \(problem) (message at byte \(start))")

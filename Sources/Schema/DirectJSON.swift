@@ -24,7 +24,7 @@ extension DecodeRun {
     private mutating func writePlain(_ reader: WireReader, _ schema: MessageSchema, depth: Int, preserveNames: Bool,
                                      into json: inout JSONBuffer) -> Bool {
         // Well-known types (Any included) have forms of their own.
-        guard !WellKnownTypes.names.contains(schema.fullName) else { return false }
+        guard !schema.isWellKnown else { return false }
         var reader = reader
         var run = PlainRun()
         json.raw(UInt8(ascii: "{"))
@@ -107,7 +107,14 @@ extension DecodeRun {
 /// Where the plain writer is in a message: the member being written (a repeated field or map
 /// stays open while its occurrences follow each other) and the members already closed.
 private struct PlainRun {
-    private var current: FieldSchema?
+    /// What the writer needs of the open member's field.
+    private struct OpenField {
+        var number: Int
+        var isRepeated: Bool
+        var isMap: Bool
+    }
+
+    private var current: OpenField?
     /// Elements written in the open list or map.
     private var elements = 0
     private var closed: [Int] = []
@@ -122,7 +129,7 @@ private struct PlainRun {
             close(json: &json)
             json.raw(UInt8(ascii: ","))
         }
-        current = field
+        current = OpenField(number: field.number, isRepeated: field.isRepeated, isMap: field.isMap)
         elements = 0
         mapKeys = []
         json.key(preserveNames ? field.name : field.jsonName)

@@ -6,16 +6,21 @@ import SwiftProtobuf
 /// a map is a repeated field of a nested `*Entry` message with `map_entry` set).
 public struct MessageSchema: Sendable {
     /// Full name without a leading dot, e.g. `google.protobuf.Timestamp`.
-    public var fullName: String
+    public var fullName: String { didSet { isWellKnown = WellKnownTypes.names.contains(fullName) } }
     /// Fields in declaration order.
-    public var fields: [FieldSchema]
+    public var fields: [FieldSchema] { didSet { indexByNumber = Self.index(fields) } }
     /// `options.map_entry`: a synthesized `KeyEntry { key = 1; value = 2; }` message.
     public var isMapEntry: Bool
     /// The file's syntax: "proto2", "proto3" or "editions".
     public var syntax: String
     /// Names of the oneofs, by `oneof_index`.
     public var oneofNames: [String]
-    var indexByNumber: [Int: Int]
+    /// A well-known type (google.protobuf.Timestamp, Any, the wrappers…), which has a JSON form
+    /// of its own.
+    private(set) var isWellKnown: Bool
+    /// Positions in `fields` by number (the first field wins for a repeated number); empty when
+    /// there are few fields, which are then scanned.
+    private var indexByNumber: [Int: Int]
 
     public init(fullName: String, fields: [FieldSchema], isMapEntry: Bool = false, syntax: String = "proto3", oneofNames: [String] = []) {
         self.fullName = fullName
@@ -23,15 +28,25 @@ public struct MessageSchema: Sendable {
         self.isMapEntry = isMapEntry
         self.syntax = syntax
         self.oneofNames = oneofNames
+        isWellKnown = WellKnownTypes.names.contains(fullName)
+        indexByNumber = Self.index(fields)
+    }
+
+    /// Past this many fields, a field is found by hashing its number rather than by a scan.
+    private static let scannedFields = 16
+
+    private static func index(_ fields: [FieldSchema]) -> [Int: Int] {
+        guard fields.count > scannedFields else { return [:] }
         var index: [Int: Int] = [:]
         for (position, field) in fields.enumerated() where index[field.number] == nil {
             index[field.number] = position
         }
-        self.indexByNumber = index
+        return index
     }
 
     public func field(number: Int) -> FieldSchema? {
-        indexByNumber[number].map { fields[$0] }
+        if fields.count <= Self.scannedFields { return fields.first { $0.number == number } }
+        return indexByNumber[number].map { fields[$0] }
     }
 
     /// A field by its proto name or its JSON name.
