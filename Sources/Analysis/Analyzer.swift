@@ -44,6 +44,7 @@ public struct Analyzer: Sendable {
     public private(set) var http2: HTTP2Analyzer?
     public private(set) var calls: CallAssembler?
     private let reportsLayerDetail: Bool
+    /// Whether `http2` and `calls` are set: asked per event without copying the optionals.
     private let decodesHTTP2: Bool
     private let assemblesCalls: Bool
     private let reportsArrivingMessages: Bool

@@ -68,10 +68,7 @@ public struct CallAssembler: Sendable {
         // referenced and grow in place (a copy would make every DATA frame copy the partial message).
         if let index = streams.index(forKey: key) {
             let ended = streams.values[index].apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
-            if ended {
-                finished[key.connection, default: []].insert(key.stream)
-                calls.append(streams.remove(at: index).value.completed())
-            }
+            if ended { report(streams.remove(at: index).value, key: key, into: &calls) }
             return
         }
         // PRIORITY (and WINDOW_UPDATE) may name streams that never carry a request (RFC 9113 §5.1:
@@ -85,11 +82,16 @@ public struct CallAssembler: Sendable {
         }
         var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
         if progress.apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {
-            finished[key.connection, default: []].insert(key.stream)
-            calls.append(progress.completed())
+            report(progress, key: key, into: &calls)
         } else {
             streams[key] = progress
         }
+    }
+
+    /// A call whose stream ended: reported, and its stream remembered as finished.
+    private mutating func report(_ progress: consuming CallProgress, key: StreamKey, into calls: inout [GRPCCall]) {
+        finished[key.connection, default: []].insert(key.stream)
+        calls.append(progress.completed())
     }
 }
 

@@ -1,4 +1,3 @@
-import HPACK
 import HTTP2
 import Reassembly
 import WireCore
