@@ -14,30 +14,41 @@ public enum AnnotationText {
 
     public static func lines(_ ranges: [AnnotatedRange], bytes: [UInt8]) -> [String] {
         let width = max(6, String(bytes.count, radix: 16).count)
+        let labelColumn = width + 2 + bytesPerLine * 3 - 1 + 2
         var lines: [String] = []
+        // Each line is built as bytes and made a String once (a large blob has a line per 8 bytes).
+        var line: [UInt8] = []
         for range in ranges {
-            let indent = String(repeating: "  ", count: range.depth)
             let end = min(bytes.count, range.offset + range.length)
-            let covered = range.offset < end ? Array(bytes[range.offset..<end]) : []
-            var start = 0
+            var start = range.offset
             repeat {
-                let row = covered[start..<min(covered.count, start + bytesPerLine)]
-                var line = offset(range.offset + start, width: width) + "  " + pad(Hex.string(row, separator: " "))
-                if start == 0 { line += "  " + indent + range.text }
-                lines.append(line.trimmingTrailingSpaces())
+                line.removeAll(keepingCapacity: true)
+                appendOffset(start, width: width, to: &line)
+                line += [0x20, 0x20]
+                if start < end {
+                    for (index, byte) in bytes[start..<min(end, start + bytesPerLine)].enumerated() {
+                        if index > 0 { line.append(0x20) }
+                        line.append(Hex.digit(byte >> 4))
+                        line.append(Hex.digit(byte & 0xF))
+                    }
+                }
+                if start == range.offset {
+                    line += repeatElement(0x20, count: max(0, labelColumn - line.count) + 2 * range.depth)
+                    line += range.text.utf8
+                }
+                while line.last == 0x20 { line.removeLast() }
+                lines.append(String(decoding: line, as: UTF8.self))
                 start += bytesPerLine
-            } while start < covered.count
+            } while start < end
         }
         return lines
     }
 
-    static func offset(_ value: Int, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    static func pad(_ text: String) -> String {
-        text + String(repeating: " ", count: max(0, bytesPerLine * 3 - 1 - text.count))
+    /// `value` in hexadecimal, zero-padded to `width` digits.
+    static func appendOffset(_ value: Int, width: Int, to line: inout [UInt8]) {
+        let digits = String(value, radix: 16).utf8
+        line += repeatElement(UInt8(ascii: "0"), count: max(0, width - digits.count))
+        line += digits
     }
 }
 
