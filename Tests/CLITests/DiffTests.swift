@@ -44,6 +44,10 @@ struct DiffTests {
         let notCapture = try CommandRunner.grpcdump(["diff", "captures/reference-lo.pcap", "captures/README.md"])
         #expect(notCapture.status == 2)
         #expect(notCapture.stderr.contains("captures/README.md: not a pcap or pcapng capture"))
+        // Both are read at once; the first capture's trouble is the one reported.
+        let both = try CommandRunner.grpcdump(["diff", "/nonexistent-a.pcap", "captures/README.md"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("cannot open '/nonexistent-a.pcap'") && !both.stderr.contains("README"))
     }
 
     @Test(.enabled(if: getuid() == 0, "live capture needs root"))
