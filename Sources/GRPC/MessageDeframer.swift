@@ -87,7 +87,8 @@ public struct MessageDeframer: Sendable {
     mutating func finish() -> (declared: Int?, received: Int, streamOffset: Int64)? {
         guard prefixReceived > 0 else { return nil }
         defer { prefixReceived = 0 }
-        let declared = prefixReceived == Self.prefixLength ? body.count + remaining : nil
-        return (declared, prefixReceived + body.count, prefixOffset)
+        guard prefixReceived == Self.prefixLength else { return (nil, prefixReceived, prefixOffset) }
+        // What arrived of the body, kept or (too large) skipped.
+        return (declared, Self.prefixLength + declared - remaining, prefixOffset)
     }
 }

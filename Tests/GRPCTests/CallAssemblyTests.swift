@@ -147,6 +147,17 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.warnings == ["client message at stream offset \(offset) cut short: 7 of 9 bytes"])
     }
 
+    /// A message cut inside its 5-byte prefix: its length was never known.
+    @Test func aMessageCutInsideItsPrefix() throws {
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
+            + F.data(stream: 1, grpcMessage([5]) + [0, 0, 0])))
+        let call = try #require(calls(packets).first)
+        #expect(call.requests.map(\.bytes) == [[5]])
+        let offset = 24 + 9 + 9 + 9 + LiteralHeaderBlock.encode(requestHeaders).count + 9 + 6
+        #expect(call.warnings == ["client message at stream offset \(offset) cut short: 3 of an unknown number of bytes"])
+    }
+
     /// A view that shows only calls asks for no layer detail and no frame notes: the calls are the
     /// same, only connection events come with them, and a large message arriving in many DATA
     /// frames is assembled whole.
@@ -187,5 +198,7 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         let call = try #require(calls(packets).first)
         #expect(call.requests.isEmpty)
         #expect(call.warnings.contains { $0.contains("declares 2147483647 bytes, over the 67108864-byte limit; skipped") })
+        // The skipped message is also cut short: 5 + 3 of its bytes arrived.
+        #expect(call.warnings.contains { $0.hasSuffix("cut short: 8 of 2147483652 bytes") })
     }
 }
