@@ -2,13 +2,14 @@
 # The performance benchmark (docs/performance.md). Records a base capture on loopback with the
 # reference client and server (many connections; unary, server, client and bidirectional
 # streaming; mostly small messages, 64 KiB chunks and one 4.5 MiB message; gzip and deflate), grows it to each SIZE in MB with
-# replicate-pcap.py, and on each file runs, one after the other: grpcdump's call summary, grpcdump
+# replicate-pcap.py, and on each file runs, in turn: grpcdump's call summary, grpcdump
 # --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
 # protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
 # Prints wall time, CPU time (user + system, all threads), MB/s, calls/s, the ratio to tshark's
 # summary and peak memory (/usr/bin/time -v). The first row is the floor (floor.c, built with cc):
-# reading the file and copying each TCP payload to its connection's buffer, decoding nothing more. With RUNS=N each command runs N times and the
-# fastest run is kept (timings on a shared 2-core machine vary by ±30%).
+# reading the file and copying each TCP payload to its connection's buffer, decoding nothing more.
+# With RUNS=N the commands take turns N times and each one's fastest run is kept (timings on a
+# shared 2-core machine drift by ±30% within minutes).
 #
 #   scripts/benchmark/run.sh [SIZE_MB|base...]  (default: 100 1000; needs root, tcpdump, tshark)
 #
@@ -53,17 +54,12 @@ if [ ! -s "$WORK/base.pcap" ]; then
     kill $server 2>/dev/null || true
 fi
 
-measure() {  # measure NAME OUTPUT COMMAND...: wall seconds, CPU seconds and peak RSS (MB) of the fastest of RUNS runs
-    local name=$1 output=$2; shift 2
-    local best="" run seconds cpu rss
-    for run in $(seq "$RUNS"); do
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" > "$output" 2>/dev/null || true
-        seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/time.txt")
-        cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.txt")
-        rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$WORK/time.txt")
-        if [ -z "$best" ] || awk "BEGIN { exit !($seconds < ${best%% *}) }"; then best="$seconds $cpu $rss"; fi
-    done
-    echo "$name $best"
+run_once() {  # run_once COMMAND...: "wall-seconds cpu-seconds peak-rss-MB" of one run
+    /usr/bin/time -v -o "$WORK/time.txt" "$@" > /dev/null 2>&1 || true
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; wall = s }
+                /User time|System time/ { cpu += $2 }
+                /Maximum resident set size/ { rss = $2 / 1024 }
+                END { printf "%s %s %.0f\n", wall, cpu, rss }' "$WORK/time.txt"
 }
 
 printf '%-8s %-26s %8s %8s %8s %9s %9s %8s\n' SIZE COMMAND SECONDS "CPU s" MB/s CALLS/s "x TSHARK" "PEAK MB"
@@ -76,17 +72,29 @@ for size in "${SIZES[@]}"; do
     fi
     megabytes=$(stat -c %s "$file" | awk '{ printf "%.1f", $1 / 1e6 }')
     calls=$("$BIN" -r "$file" 2>/dev/null | wc -l)
-    results=()
-    results+=("$(measure "floor(C:read+TCP-copy)" /dev/null "$WORK/floor" "$file")")
-    results+=("$(measure "grpcdump(summary)" /dev/null "$BIN" -r "$file")")
-    results+=("$(measure "grpcdump--json(schemas)" /dev/null "$BIN" -r "$file" --json)")
+    floor_command=("$WORK/floor" "$file")
+    summary_command=("$BIN" -r "$file")
+    json_command=("$BIN" -r "$file" --json)
     tshark_options=(-d "tcp.port==$PORT,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
-    if awk "BEGIN { exit !($megabytes <= $TSHARK_MAX_MB) }"; then
-        results+=("$(measure "tshark(summary)" /dev/null tshark -r "$file" "${tshark_options[@]}")")
-    fi
-    if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then
-        results+=("$(measure "tshark-V" /dev/null tshark -r "$file" "${tshark_options[@]}" -V)")
-    fi
+    tshark_command=(tshark -r "$file" "${tshark_options[@]}")
+    tshark_v_command=(tshark -r "$file" "${tshark_options[@]}" -V)
+    names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump--json(schemas)")
+    commands=(floor_command summary_command json_command)
+    if awk "BEGIN { exit !($megabytes <= $TSHARK_MAX_MB) }"; then names+=("tshark(summary)"); commands+=(tshark_command); fi
+    if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then names+=("tshark-V"); commands+=(tshark_v_command); fi
+    # The commands take turns, run after run, so that a drift of the machine's speed (±30% within
+    # minutes here) touches them all alike; the fastest run of each is kept.
+    best=()
+    for run in $(seq "$RUNS"); do
+        for index in "${!commands[@]}"; do
+            declare -n command="${commands[$index]}"
+            result=$(run_once "${command[@]}")
+            unset -n command
+            if [ -z "${best[$index]:-}" ] || awk "BEGIN { exit !(${result%% *} < ${best[$index]%% *}) }"; then best[$index]=$result; fi
+        done
+    done
+    results=()
+    for index in "${!commands[@]}"; do results+=("${names[$index]} ${best[$index]}"); done
     tshark_seconds=$(printf '%s\n' "${results[@]}" | awk '$1 == "tshark(summary)" { print $2 }')
     tshark_seconds=${tshark_seconds:-0}
     for line in "${results[@]}"; do
