@@ -10,7 +10,7 @@ enum Metadata {
     static func headers(_ fields: [DecodedField]) -> [(name: String, value: String)] {
         fields.map { field in
             let name = field.nameString
-            if let raw = field.value, raw.first == 0, name.utf8.count > 4, name.hasSuffix("-bin") {
+            if let raw = field.value, raw.first == 0, name.hasSuffix("-bin") {
                 return (name, Base64.encode(Array(raw.dropFirst())))
             }
             return (name, field.valueString)

@@ -86,10 +86,7 @@ public struct JSONBuffer {
     public mutating func hex(_ data: ArraySlice<UInt8>) {
         bytes.reserveCapacity(bytes.count + data.count * 2 + 2)
         bytes.append(0x22)
-        for byte in data {
-            bytes.append(Hex.digit(byte >> 4))
-            bytes.append(Hex.digit(byte & 0xF))
-        }
+        Hex.append(data, to: &bytes)
         bytes.append(0x22)
     }
 

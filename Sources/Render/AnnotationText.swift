@@ -18,6 +18,7 @@ public enum AnnotationText {
         var lines: [String] = []
         // Each line is built as bytes and made a String once (a large blob has a line per 8 bytes).
         var line: [UInt8] = []
+        let space: [UInt8] = [0x20]
         for range in ranges {
             let end = min(bytes.count, range.offset + range.length)
             var start = range.offset
@@ -25,13 +26,7 @@ public enum AnnotationText {
                 line.removeAll(keepingCapacity: true)
                 appendOffset(start, width: width, to: &line)
                 line += [0x20, 0x20]
-                if start < end {
-                    for (index, byte) in bytes[start..<min(end, start + bytesPerLine)].enumerated() {
-                        if index > 0 { line.append(0x20) }
-                        line.append(Hex.digit(byte >> 4))
-                        line.append(Hex.digit(byte & 0xF))
-                    }
-                }
+                if start < end { Hex.append(bytes[start..<min(end, start + bytesPerLine)], separator: space, to: &line) }
                 if start == range.offset {
                     line += repeatElement(0x20, count: max(0, labelColumn - line.count) + 2 * range.depth)
                     line += range.text.utf8

@@ -9,17 +9,24 @@ public enum Hex {
         String(decoding: [digit(byte >> 4), digit(byte & 0xF)], as: UTF8.self)
     }
 
-    /// Built as bytes and made a `String` once: a megabyte blob is two megabytes of digits, which
-    /// a `String` per byte joined afterwards would take seconds to build.
+    /// Appends the digits of `bytes` to `text`, `separator` between bytes: text is built as bytes
+    /// and made a `String` once (a megabyte blob is two megabytes of digits).
+    @inlinable public static func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes, separator: [UInt8] = [], to text: inout [UInt8]) {
+        let separated = !separator.isEmpty
+        var first = true
+        for byte in bytes {
+            if separated, !first { text += separator }
+            first = false
+            text.append(digit(byte >> 4))
+            text.append(digit(byte & 0xF))
+        }
+    }
+
     @inlinable public static func string<Bytes: Sequence<UInt8>>(_ bytes: Bytes, separator: String = "") -> String {
         let separator = Array(separator.utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * (2 + separator.count))
-        for byte in bytes {
-            if !separator.isEmpty, !text.isEmpty { text += separator }
-            text.append(digit(byte >> 4))
-            text.append(digit(byte & 0xF))
-        }
+        append(bytes, separator: separator, to: &text)
         return String(decoding: text, as: UTF8.self)
     }
 }
