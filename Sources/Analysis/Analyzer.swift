@@ -1,3 +1,4 @@
+import ByteStream
 import Capture
 import GRPC
 import HTTP2
@@ -11,6 +12,8 @@ public enum AnalysisEvent: Sendable {
     case diagnostic(Diagnostic)
     case tcp(ReassemblyEvent)
     case http2(HTTP2Event)
+    /// A connection whose bytes no layer decodes (TLS for now, HTTP/1.x, or no HTTP/2 found).
+    case undecoded(ConnectionID, OtherProtocol, packet: Int)
     /// A gRPC call that completed (or was cut off by the end of its connection).
     case call(GRPCCall)
     /// A message of a call still in progress (only with `CallAssembler.Configuration.reportsArrivingMessages`).
@@ -24,10 +27,8 @@ public struct Analyzer: Sendable {
     public struct Configuration: Sendable {
         public var reassembly = TCPReassembler.Configuration()
         public var defragmenter = IPDefragmenter()
-        /// Decode HTTP/2 on top of TCP (off for `--layer tcp`).
-        public var decodeHTTP2 = true
-        /// Assemble gRPC calls on top of HTTP/2 (off for `--layer tcp` and `--layer http2`).
-        public var assembleCalls = true
+        /// How far up the layers to decode.
+        public var depth = AnalysisDepth.calls
         public var calls = CallAssembler.Configuration()
         /// Report what lies between connections and calls: TCP data, gaps and segment notes, and
         /// HTTP/2 events. Off for views that show only calls; connection events (opened, roles
@@ -41,17 +42,12 @@ public struct Analyzer: Sendable {
     public private(set) var statistics = CaptureStatistics()
     private var decoder: PacketDecoder
     private var reassembler: TCPReassembler
-    public private(set) var http2: HTTP2Analyzer?
-    public private(set) var calls: CallAssembler?
-    private let reportsLayerDetail: Bool
-    /// Whether `http2` and `calls` are set: asked per event without copying the optionals.
-    private let decodesHTTP2: Bool
-    private let assemblesCalls: Bool
-    private let reportsArrivingMessages: Bool
+    private var roles = RoleSettlement()
+    /// Each open connection's layers above TCP (none for `--layer tcp`).
+    private var pipelines: [ConnectionID: ConnectionPipeline] = [:]
+    private let settings: PipelineSettings
     /// Event arrays reused from packet to packet (their storage, not their contents).
     private var tcpScratch: [ReassemblyEvent] = []
-    private var http2Scratch: [HTTP2Event] = []
-    private var completedCalls: [GRPCCall] = []
     private var lastPacket = 0
     private var lastExpiry: Timestamp?
     /// Link types already reported as unsupported (each is reported once).
@@ -60,12 +56,9 @@ public struct Analyzer: Sendable {
     public init(configuration: Configuration = Configuration()) {
         decoder = PacketDecoder(defragmenter: configuration.defragmenter)
         reassembler = TCPReassembler(configuration: configuration.reassembly)
-        http2 = configuration.decodeHTTP2 ? HTTP2Analyzer(describesFrames: configuration.describesFrames) : nil
-        reportsLayerDetail = configuration.reportsLayerDetail
-        decodesHTTP2 = configuration.decodeHTTP2
-        assemblesCalls = configuration.decodeHTTP2 && configuration.assembleCalls
-        reportsArrivingMessages = configuration.calls.reportsArrivingMessages
-        calls = assemblesCalls ? CallAssembler(configuration: configuration.calls) : nil
+        settings = PipelineSettings(depth: configuration.depth, calls: configuration.calls,
+                                    reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
+        if configuration.depth != .tcp { statistics.http2 = HTTP2Statistics() }
     }
 
     /// Connections currently open (for memory accounting and progress).
@@ -106,7 +99,7 @@ public struct Analyzer: Sendable {
             var tcpEvents = tcpScratch
             tcpScratch = []
             reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpEvents)
-            forward(tcpEvents, into: &events)
+            forward(&tcpEvents, into: &events)
             tcpEvents.removeAll(keepingCapacity: true)
             tcpScratch = tcpEvents
         case .fragmentHeld:
@@ -125,37 +118,34 @@ public struct Analyzer: Sendable {
         for diagnostic in decoder.defragmenter.finish() { report(diagnostic, into: &events) }
         var tcpEvents: [ReassemblyEvent] = []
         reassembler.finish(packet: lastPacket, into: &tcpEvents)
-        forward(tcpEvents, into: &events)
+        forward(&tcpEvents, into: &events)
     }
 
-    /// Hands TCP events on, each followed by what the HTTP/2 layer made of it; a connection's
-    /// `closed` event comes after the last frames and calls its closing caused, so that views
-    /// may forget the connection then.
-    private mutating func forward(_ tcpEvents: [ReassemblyEvent], into events: inout [AnalysisEvent]) {
+    /// Hands TCP events on, each followed by what the connection's pipeline made of it; a
+    /// connection's `closed` event comes after the last frames and calls its closing caused, so
+    /// that views may forget the connection then.
+    private mutating func forward(_ tcpEvents: inout [ReassemblyEvent], into events: inout [AnalysisEvent]) {
         guard !tcpEvents.isEmpty else { return }
-        var http2Events = http2Scratch
-        http2Scratch = []
-        defer { http2Scratch = http2Events }
+        roles.settle(&tcpEvents, reassembler: &reassembler)
         for event in tcpEvents {
             switch event {
             case .opened, .rolesChanged: events.append(.tcp(event))
             case .closed: break
-            case .data, .gap, .segment: if reportsLayerDetail { events.append(.tcp(event)) }
+            case .data, .gap, .segment: if settings.reportsLayerDetail { events.append(.tcp(event)) }
             }
             defer { if case .closed = event { events.append(.tcp(event)) } }
-            guard decodesHTTP2 else { continue }
-            http2!.process(event, into: &http2Events)
-            for http2Event in http2Events {
-                if reportsLayerDetail { events.append(.http2(http2Event)) }
-                guard assemblesCalls else { continue }
-                calls!.process(http2Event, into: &completedCalls)
-                if reportsArrivingMessages {
-                    for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
-                }
-                for call in completedCalls { events.append(.call(call)) }
-                completedCalls.removeAll(keepingCapacity: true)
+            guard settings.depth != .tcp, let stream = event.byteStream else { continue }
+            switch stream {
+            case let .opened(info):
+                pipelines[info.id] = ConnectionPipeline(info, settings: settings)
+            case let .data(data):
+                pipelines[data.position.connection]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+            case let .gap(gap):
+                pipelines[gap.position.connection]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+            case let .closed(end):
+                guard var pipeline = pipelines.removeValue(forKey: end.info.id) else { break }
+                pipeline.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
             }
-            http2Events.removeAll(keepingCapacity: true)
         }
     }
 

@@ -2,7 +2,8 @@ import Capture
 import Packet
 import WireCore
 
-/// Counters over a whole capture, for the closing summary.
+/// Counters over a whole capture, for the closing summary. A value with `merge`, so that parts
+/// of a capture decoded apart add up.
 public struct CaptureStatistics: Sendable {
     public var format: CaptureFormat?
     public var interfaces: [CaptureInterface] = []
@@ -19,8 +20,30 @@ public struct CaptureStatistics: Sendable {
     public var diagnostics = 0
     public var firstTime: Timestamp?
     public var lastTime: Timestamp?
+    /// The layers above TCP; `nil` when they were not decoded (`--layer tcp`).
+    public var http2: HTTP2Statistics?
 
     public init() {}
 
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
+
+    /// Adds the counts of `other`, a later part of the same capture (or another shard of it).
+    public mutating func merge(_ other: CaptureStatistics) {
+        format = format ?? other.format
+        interfaces += other.interfaces
+        packets += other.packets
+        capturedBytes += other.capturedBytes
+        truncatedPackets += other.truncatedPackets
+        tcpPackets += other.tcpPackets
+        heldFragments += other.heldFragments
+        skipped.merge(other.skipped, uniquingKeysWith: +)
+        filteredOut += other.filteredOut
+        diagnostics += other.diagnostics
+        firstTime = [firstTime, other.firstTime].compactMap { $0 }.min()
+        lastTime = [lastTime, other.lastTime].compactMap { $0 }.max()
+        if let theirs = other.http2 {
+            if http2 == nil { http2 = HTTP2Statistics() }
+            http2!.merge(theirs)
+        }
+    }
 }

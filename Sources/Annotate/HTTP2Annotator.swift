@@ -1,3 +1,4 @@
+import ByteStream
 import GRPC
 import HPACK
 import HTTP2
@@ -18,14 +19,13 @@ public struct HTTP2Annotator: Sendable {
         self.messageType = messageType
     }
 
-    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-
     public func annotate(_ bytes: [UInt8]) -> [AnnotatedRange] {
         var ranges: [AnnotatedRange] = []
         var start = 0
-        if bytes.starts(with: Self.preface) {
-            ranges.append(AnnotatedRange(offset: 0, length: Self.preface.count, depth: 0, kind: .frameHeader, text: "client connection preface (RFC 9113 §3.4)"))
-            start = Self.preface.count
+        let preface = StreamSniffer.http2Preface
+        if bytes.starts(with: preface) {
+            ranges.append(AnnotatedRange(offset: 0, length: preface.count, depth: 0, kind: .frameHeader, text: "client connection preface (RFC 9113 §3.4)"))
+            start = preface.count
         }
         var decoder = FrameDecoder(startOffset: Int64(start))
         decoder.append(bytes[start...], at: Int64(start))
@@ -41,11 +41,8 @@ public struct HTTP2Annotator: Sendable {
     }
 
     struct State {
-        var hpack = HPACKDecoder()
-        /// A header block still waiting for CONTINUATION frames: its bytes and where each piece sits.
-        var block: [UInt8] = []
-        var pieces: [(blockOffset: Int, offset: Int)] = []
-        var blockStream: UInt32 = 0
+        /// Header blocks joined across CONTINUATION and decoded, as the connection state does.
+        var headerBlocks = HeaderBlockAssembler()
         var paths: [UInt32: String] = [:]
         /// Streams whose headers carried :status: their DATA are responses.
         var responses: Set<UInt32> = []
@@ -76,13 +73,15 @@ public struct HTTP2Annotator: Sendable {
         case let .headers(padLength, priority, fragment):
             if let padLength { part(1, .framePayload, "pad length \(padLength)") }
             if let priority { part(5, .framePayload, "priority: depends on stream \(priority.dependency)\(priority.exclusive ? " (exclusive)" : ""), weight \(Int(priority.weight) + 1)") }
-            state.block = []
-            state.pieces = []
-            state.blockStream = frame.streamID
+            state.headerBlocks.begin(stream: frame.streamID, startedBy: .headers, fragment: fragment, at: cursor)
             headerBlock(fragment, at: cursor, endsBlock: frame.header.flags.contains(.endHeaders), state: &state, into: &ranges)
             cursor += fragment.count
             padding(padLength)
         case let .continuation(fragment):
+            guard state.headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: cursor) else {
+                part(fragment.count, .error, "! CONTINUATION without a header block of stream \(frame.streamID) in progress (RFC 9113 §6.10)")
+                break
+            }
             headerBlock(fragment, at: cursor, endsBlock: frame.header.flags.contains(.endHeaders), state: &state, into: &ranges)
         case let .settings(settings):
             for setting in settings { part(6, .framePayload, "\(setting.parameter) = \(setting.value)") }
@@ -103,37 +102,32 @@ public struct HTTP2Annotator: Sendable {
         }
     }
 
-    /// A header block fragment; the block is decoded when its last fragment arrives.
+    /// A header block fragment (already given to the assembler); the block is decoded when its
+    /// last fragment arrives.
     func headerBlock(_ fragment: ArraySlice<UInt8>, at offset: Int, endsBlock: Bool, state: inout State, into ranges: inout [AnnotatedRange]) {
-        state.pieces.append((state.block.count, offset))
-        state.block += fragment
         guard endsBlock else {
             ranges.append(AnnotatedRange(offset: offset, length: fragment.count, depth: 1, kind: .framePayload, text: "header block fragment, \(fragment.count) bytes (decoded with the last CONTINUATION)"))
             return
         }
-        let wasSplit = state.pieces.count > 1
-        let decoded = state.hpack.decode(block: state.block)
+        guard let (block, pieces) = state.headerBlocks.finish(), let decoded = block.decoded else { return }
         func absolute(_ position: Int) -> Int {
-            let piece = state.pieces.last { $0.blockOffset <= position } ?? state.pieces[0]
+            let piece = pieces.last { $0.blockOffset <= position } ?? pieces[0]
             return piece.offset + position - piece.blockOffset
         }
         func add(_ span: Range<Int>, _ kind: AnnotatedRange.Kind, _ text: String) {
             // With CONTINUATION frames only the last fragment is labelled field by field.
-            guard !wasSplit || span.lowerBound >= state.pieces.last!.blockOffset else { return }
+            guard pieces.count == 1 || span.lowerBound >= pieces.last!.blockOffset else { return }
             ranges.append(AnnotatedRange(offset: absolute(span.lowerBound), length: span.count, depth: 1, kind: kind, text: text))
         }
         for update in decoded.sizeUpdates { add(update.span, .headerField, "dynamic table size update to \(update.maxSize)") }
         for field in decoded.fields {
             add(field.span, .headerField, "\(field.nameString): \(field.valueString)  [\(HeaderFieldText.text(field))]")
-            if field.nameString == ":path" { state.paths[state.blockStream] = field.valueString }
-            if field.nameString == ":status" { state.responses.insert(state.blockStream) }
+            if field.nameString == ":path" { state.paths[block.stream] = field.valueString }
+            if field.nameString == ":status" { state.responses.insert(block.stream) }
         }
         for diagnostic in decoded.diagnostics { add(decoded.undecoded?.span ?? 0..<0, .error, "! " + diagnostic.description) }
-        state.block = []
-        state.pieces = []
     }
 
-    /// The length-prefixed gRPC messages that lie whole in one DATA payload; other bytes as data.
     func messages(_ data: ArraySlice<UInt8>, stream: UInt32, at offset: Int, state: State, into ranges: inout [AnnotatedRange]) {
         let type = state.paths[stream].flatMap { messageType($0, !state.responses.contains(stream)) }
         var position = data.startIndex

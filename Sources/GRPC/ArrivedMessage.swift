@@ -1,4 +1,4 @@
-import Reassembly
+import ByteStream
 
 /// A gRPC message reported as soon as it is complete, before its call ends (live views of
 /// streaming calls).

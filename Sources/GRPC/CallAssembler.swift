@@ -1,10 +1,11 @@
-import HPACK
-import HTTP2
-import Reassembly
+import ByteStream
+import HTTPExchange
 import WireCore
 
-/// Assembles gRPC calls from HTTP/2 events: one call per stream, completed when both sides
-/// ended the stream, it was reset, or its connection ended (then marked incomplete).
+/// Assembles the gRPC calls of one connection from its exchanges (HTTP/2 streams; whichever HTTP
+/// version carried them): one call per exchange, completed when both sides ended it, it was
+/// reset, or the connection ended (then marked incomplete). One assembler per connection: its
+/// state is that connection's alone.
 public struct CallAssembler: Sendable {
     public struct Configuration: Sendable {
         /// Messages declaring more than this are reported and skipped, not buffered.
@@ -15,16 +16,11 @@ public struct CallAssembler: Sendable {
         public init() {}
     }
 
-    struct StreamKey: Hashable, Sendable {
-        var connection: ConnectionID
-        var stream: UInt32
-    }
-
     public let configuration: Configuration
-    private var streams: [StreamKey: CallProgress] = [:]
+    private var streams: [UInt32: CallProgress] = [:]
     /// Streams whose call was already reported: frames still arriving for them (after a reset)
-    /// do not open a new call. Forgotten when the connection ends.
-    private var finished: [ConnectionID: Set<UInt32>] = [:]
+    /// do not open a new call.
+    private var finished: Set<UInt32> = []
     private var arrived: [ArrivedMessage] = []
     /// Deframer outputs of one DATA frame (its storage reused from frame to frame).
     private var outputScratch: [MessageDeframer.Output] = []
@@ -41,47 +37,43 @@ public struct CallAssembler: Sendable {
         return arrived
     }
 
-    public mutating func process(_ event: HTTP2Event, into calls: inout [GRPCCall]) {
-        switch event {
-        case let .frame(record):
-            process(record, into: &calls)
-        case let .closed(connection, packet, time):
-            finished[connection] = nil
-            let open = streams.keys.filter { $0.connection == connection }.sorted { $0.stream < $1.stream }
-            for key in open {
-                var progress = streams.removeValue(forKey: key)!
-                progress.call.incomplete = true
-                progress.call.lastPacket = max(progress.call.lastPacket, packet)
-                progress.call.end = time
-                calls.append(progress.completed())
-            }
-        default:
-            break
+    /// The connection ended (or the capture did): calls still open are reported as incomplete,
+    /// in the order of their exchanges.
+    public mutating func connectionEnded(packet: Int, time: Timestamp, into calls: inout [GRPCCall]) {
+        finished = []
+        for key in streams.keys.sorted() {
+            var progress = streams.removeValue(forKey: key)!
+            progress.call.incomplete = true
+            progress.call.lastPacket = max(progress.call.lastPacket, packet)
+            progress.call.end = time
+            calls.append(progress.completed())
         }
     }
 
-    private mutating func process(_ record: FrameRecord, into calls: inout [GRPCCall]) {
-        let frame = record.frame
-        guard frame.streamID != 0 else { return }
-        let key = StreamKey(connection: record.connection, stream: frame.streamID)
+    public mutating func process(_ event: ExchangeEvent, into calls: inout [GRPCCall]) {
+        let key = event.exchange
         // The call is worked on in place in the table, so that its message buffers are uniquely
-        // referenced and grow in place (a copy would make every DATA frame copy the partial message).
+        // referenced and grow in place (a copy would make every body chunk copy the partial message).
         if let index = streams.index(forKey: key) {
-            let ended = streams.values[index].apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
+            let ended = streams.values[index].apply(event, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
             if ended { report(streams.remove(at: index).value, key: key, into: &calls) }
             return
         }
-        // PRIORITY (and WINDOW_UPDATE) may name streams that never carry a request (RFC 9113 §5.1:
-        // PRIORITY on idle streams is allowed); only these frames open a call.
-        guard frame.type == .headers || frame.type == .data || frame.type == .rstStream, finished[key.connection]?.contains(key.stream) != true else { return }
-        // Only a client's HEADERS opens a call; stray frames of unknown streams (a capture that
-        // began mid-call) open one too, so that nothing is lost, with a warning.
-        var call = GRPCCall(connection: record.connection, streamID: frame.streamID, start: record.time, packet: record.packet)
-        if !(frame.type == .headers && record.direction == .clientToServer) {
+        // Only a head, a body or a reset opens a call (RFC 9113 §5.1: PRIORITY and WINDOW_UPDATE
+        // may name streams that never carry a request), and not again once reported.
+        switch event.kind {
+        case .headBegins, .body, .reset: break
+        case .head, .activity: return
+        }
+        guard !finished.contains(key) else { return }
+        // Only a client's head opens a call; a body or reset of an unknown exchange (a capture that
+        // began mid-call) opens one too, so that nothing is lost, with a warning.
+        var call = GRPCCall(connection: event.connection, streamID: key, start: event.time, packet: event.packet)
+        if case .headBegins = event.kind, event.direction == .clientToServer {} else {
             call.warnings.append("the start of this stream was not captured")
         }
         var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
-        if progress.apply(record, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {
+        if progress.apply(event, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {
             report(progress, key: key, into: &calls)
         } else {
             streams[key] = progress
@@ -89,8 +81,8 @@ public struct CallAssembler: Sendable {
     }
 
     /// A call whose stream ended: reported, and its stream remembered as finished.
-    private mutating func report(_ progress: consuming CallProgress, key: StreamKey, into calls: inout [GRPCCall]) {
-        finished[key.connection, default: []].insert(key.stream)
+    private mutating func report(_ progress: consuming CallProgress, key: UInt32, into calls: inout [GRPCCall]) {
+        finished.insert(key)
         calls.append(progress.completed())
     }
 }

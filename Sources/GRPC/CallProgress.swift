@@ -1,5 +1,5 @@
-import HTTP2
-import Reassembly
+import ByteStream
+import HTTPExchange
 import WireCore
 
 /// One call being assembled: its frames so far, a message deframer per direction, and which
@@ -22,43 +22,39 @@ struct CallProgress: Sendable {
     /// Both sides ended the stream, or it was reset.
     private var hasEnded: Bool { ended == 0b11 }
 
-    /// Takes in one frame of the call's stream; returns whether the call has ended (`hasEnded`).
-    mutating func apply(_ record: FrameRecord, configuration: CallAssembler.Configuration,
+    /// Takes in one event of the call's exchange; returns whether the call has ended (`hasEnded`).
+    mutating func apply(_ event: ExchangeEvent, configuration: CallAssembler.Configuration,
                         outputs: inout [MessageDeframer.Output], arrived: inout [ArrivedMessage]) -> Bool {
-        let frame = record.frame
-        let side = record.direction.rawValue
+        let side = event.direction.rawValue
         let bit: UInt8 = 1 << side
-        call.lastPacket = record.packet
-        call.end = record.time
-        if record.direction == .serverToClient, call.firstResponseTime == nil, frame.type == .headers || frame.type == .data {
-            call.firstResponseTime = record.time
-        }
-        let endStream = frame.header.flags.contains(.endStream) && (frame.type == .headers || frame.type == .data)
-        switch frame.content {
-        case let .data(_, data) where call.callProtocol == .http2:
-            // Not gRPC: the body is not length-prefixed messages; it is only counted.
-            call.bodyBytes[side] += data.count
-        case let .data(_, data):
-            let offset = frame.streamOffset + Int64(FrameHeader.size + (frame.header.flags.contains(.padded) ? 1 : 0))
-            deframers[side].append(data, at: offset, packet: record.packet, time: record.time, into: &outputs)
-            for output in outputs { add(output, direction: record.direction, configuration: configuration, arrived: &arrived) }
-            outputs.removeAll(keepingCapacity: true)
-        case .headers:
-            if endStream { endStreamPending |= bit }
-        case let .rstStream(code):
-            call.resetCode = code
-            call.resetByClient = record.direction == .clientToServer
-            ended = 0b11
-        default:
-            break
-        }
-        if let block = record.headerBlock, block.startedBy == .headers, let decoded = block.decoded {
+        call.lastPacket = event.packet
+        call.end = event.time
+        switch event.kind {
+        case let .headBegins(endsStream):
+            if event.direction == .serverToClient, call.firstResponseTime == nil { call.firstResponseTime = event.time }
+            if endsStream { endStreamPending |= bit }
+        case let .head(lines):
             let pending = endStreamPending & bit != 0
-            applyHeaders(Metadata.headers(decoded.fields), direction: record.direction, endStream: pending)
+            applyHeaders(Metadata.headers(lines), direction: event.direction, endStream: pending)
             if pending { ended |= bit }
             endStreamPending &= ~bit
-        } else if endStream, frame.type == .data {
-            ended |= bit
+        case let .body(bytes, offset, endsStream):
+            if event.direction == .serverToClient, call.firstResponseTime == nil { call.firstResponseTime = event.time }
+            if call.callProtocol == .http2 {
+                // Not gRPC: the body is not length-prefixed messages; it is only counted.
+                call.bodyBytes[side] += bytes.count
+            } else {
+                deframers[side].append(bytes, at: offset, packet: event.packet, time: event.time, into: &outputs)
+                for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
+                outputs.removeAll(keepingCapacity: true)
+            }
+            if endsStream { ended |= bit }
+        case let .reset(code):
+            call.resetCode = code
+            call.resetByClient = event.direction == .clientToServer
+            ended = 0b11
+        case .activity:
+            break
         }
         return hasEnded
     }

@@ -1,6 +1,5 @@
-import HPACK
-import HTTP2
-import Reassembly
+import ByteStream
+import HTTPExchange
 import WireCore
 
 /// What kind of exchange a stream carries, from its content-type (gRPC doc "PROTOCOL-HTTP2.md"

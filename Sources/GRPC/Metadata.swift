@@ -1,4 +1,4 @@
-import HPACK
+import HTTPExchange
 import WireCore
 
 /// Header fields as the gRPC layer sees them: names and values as text, with `-bin` values in
@@ -7,13 +7,12 @@ enum Metadata {
     /// gRPC core's "true binary" metadata: once both peers advertise SETTINGS 0xFE03
     /// (GRPC_ALLOW_TRUE_BINARY_METADATA), a `-bin` value may be sent raw, marked by a leading 0x00
     /// byte. Such values are re-encoded as base64 here, so everything above sees one form.
-    static func headers(_ fields: [DecodedField]) -> [(name: String, value: String)] {
-        fields.map { field in
-            let name = field.nameString
-            if let raw = field.value, raw.first == 0, name.hasSuffix("-bin") {
-                return (name, Base64.encode(Array(raw.dropFirst())))
+    static func headers(_ lines: [HeaderLine]) -> [(name: String, value: String)] {
+        lines.map { line in
+            if let raw = line.valueBytes, raw.first == 0, line.name.hasSuffix("-bin") {
+                return (line.name, Base64.encode(Array(raw.dropFirst())))
             }
-            return (name, field.valueString)
+            return (line.name, line.value)
         }
     }
 }

@@ -1,4 +1,4 @@
-import Reassembly
+import ByteStream
 import WireCore
 
 /// What one direction of a connection is doing with its bytes: waiting to know the protocol,

@@ -1,3 +1,4 @@
+import HTTPExchange
 import WireCore
 
 extension Layer {

@@ -1,3 +1,4 @@
+import HTTPExchange
 import WireCore
 
 /// Decodes frame payloads by type (RFC 9113 §6), reporting each rule the payload breaks with the

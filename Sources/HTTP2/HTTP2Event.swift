@@ -1,5 +1,6 @@
 import HPACK
-import Reassembly
+import ByteStream
+import HTTPExchange
 import WireCore
 
 /// How an HTTP/2 connection was recognised.
@@ -10,13 +11,6 @@ public enum HTTP2Detection: String, Sendable, Hashable {
     case h2cUpgrade = "h2c upgrade"
     /// A run of valid frame headers in a connection whose start was not captured.
     case midStream = "mid-stream"
-}
-
-/// What a direction of a TCP connection turned out to carry, when it is not HTTP/2.
-public enum OtherProtocol: String, Sendable, Hashable {
-    case tls = "TLS (encrypted)"
-    case http1 = "HTTP/1.x"
-    case unknown = "not HTTP/2"
 }
 
 /// A frame with where it was seen and what the connection's state says about it.

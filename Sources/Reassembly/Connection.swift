@@ -1,3 +1,4 @@
+import ByteStream
 import Packet
 import WireCore
 
@@ -44,7 +45,7 @@ struct Connection: Sendable {
     ) {
         lastSeen = time
         lastPacket = packet
-        var direction = direction(from: source)
+        let direction = direction(from: source)
         let flags = segment.flags
         var payloadSequence = segment.sequenceNumber
         if flags.contains(.syn) {
@@ -62,19 +63,6 @@ struct Connection: Sendable {
         } else if halves[direction.rawValue].space == nil {
             halves[direction.rawValue].space = SequenceSpace(base: segment.sequenceNumber)
             halves[direction.rawValue].joinedMidway = true
-        }
-
-        if info.clientEvidence == .ports, Self.startsWithHTTP2Preface(segment.payload),
-           halves[direction.rawValue].space?.offset(of: payloadSequence, near: 0) == 0 {
-            if direction == .serverToClient {
-                swap(&info.client, &info.server)
-                halves.swapAt(0, 1)
-                direction = .clientToServer
-                info.clientEvidence = .http2Preface
-                events.append(.rolesChanged(info))
-            } else {
-                info.clientEvidence = .http2Preface
-            }
         }
 
         let index = direction.rawValue, peer = direction.reversed.rawValue
@@ -98,6 +86,18 @@ struct Connection: Sendable {
             halves[peer].acknowledge(segment.acknowledgementNumber, into: &scratch)
             emit(scratch, direction.reversed, packet, time, &events)
         }
+    }
+
+    /// A layer above saw `sender` open its stream as a client does (e.g. with the HTTP/2 client
+    /// preface): the roles are settled by that evidence, and swapped if the ports had guessed
+    /// them the other way. Returns whether they were swapped. Only a guess is overruled.
+    mutating func settleClient(_ sender: Direction, evidence: ClientEvidence) -> Bool {
+        guard info.clientEvidence == .ports else { return false }
+        info.clientEvidence = evidence
+        guard sender == .serverToClient else { return false }
+        swap(&info.client, &info.server)
+        halves.swapAt(0, 1)
+        return true
     }
 
     /// Ends the connection: flushes both directions and reports the summary.
@@ -131,12 +131,5 @@ struct Connection: Sendable {
     private func record(_ kind: SegmentNote.Kind, _ direction: Direction, _ packet: Int, _ time: Timestamp, offset: Int64, length: Int, _ events: inout [ReassemblyEvent]) {
         let position = StreamPosition(connection: info.id, direction: direction, packet: packet, time: time)
         events.append(.segment(SegmentNote(position: position, kind: kind, offset: offset, length: length)))
-    }
-
-    /// RFC 9113 §3.4: the client connection preface starts with "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".
-    static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-
-    static func startsWithHTTP2Preface(_ payload: ArraySlice<UInt8>) -> Bool {
-        payload.count >= 8 && payload.prefix(http2Preface.count).elementsEqual(http2Preface.prefix(payload.count))
     }
 }

@@ -1,3 +1,4 @@
+import ByteStream
 /// One direction of a TCP connection: puts segments in stream order and says what happened.
 ///
 /// Bytes are handed on only in order and only once. Data that arrives ahead of a hole waits in a

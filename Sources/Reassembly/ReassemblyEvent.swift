@@ -1,3 +1,4 @@
+import ByteStream
 import Packet
 import WireCore
 
@@ -15,67 +16,19 @@ public enum ReassemblyEvent: Sendable {
     case rolesChanged(ConnectionInfo)
     /// The connection ended (or the capture did); its final statistics.
     case closed(ConnectionSummary)
-}
 
-public struct ConnectionInfo: Sendable, Hashable {
-    public var id: ConnectionID
-    public var client: Endpoint
-    public var server: Endpoint
-    public var clientEvidence: ClientEvidence
-    /// Packet number and time of the connection's first packet.
-    public var firstPacket: Int
-    public var start: Timestamp
-}
-
-/// Where an event happened: the connection, the direction, and the packet that caused it.
-public struct StreamPosition: Sendable, Hashable {
-    public var connection: ConnectionID
-    public var direction: Direction
-    public var packet: Int
-    public var time: Timestamp
-
-    public init(connection: ConnectionID, direction: Direction, packet: Int, time: Timestamp) {
-        self.connection = connection
-        self.direction = direction
-        self.packet = packet
-        self.time = time
-    }
-}
-
-public struct StreamData: Sendable {
-    public var position: StreamPosition
-    /// Offset of `bytes.first` in this direction's byte stream (0 = first byte after the SYN, or
-    /// the first byte captured when the handshake was not).
-    public var offset: Int64
-    public var bytes: ArraySlice<UInt8>
-}
-
-public struct StreamGap: Sendable, Hashable {
-    public enum Reason: String, Sendable, Hashable {
-        /// Segments lost from the capture and never retransmitted in it.
-        case notCaptured = "not captured"
-        /// The snapshot length cut the payload of captured packets.
-        case snapLength = "cut by snapshot length"
-        /// Out-of-order data exceeded the buffer limit before the hole was filled.
-        case bufferLimit = "buffer limit"
-    }
-
-    public var position: StreamPosition
-    public var offset: Int64
-    public var length: Int64
-    /// The sequence numbers of the missing bytes (first, and one past the last), modulo 2^32.
-    public var sequenceRange: (first: UInt32, end: UInt32)
-    public var reason: Reason
-
-    public static func == (a: StreamGap, b: StreamGap) -> Bool {
-        a.position == b.position && a.offset == b.offset && a.length == b.length && a.reason == b.reason
-            && a.sequenceRange.first == b.sequenceRange.first && a.sequenceRange.end == b.sequenceRange.end
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(position)
-        hasher.combine(offset)
-        hasher.combine(length)
+    /// The event in the byte-stream vocabulary that the layers above consume (`nil` for what
+    /// only TCP's own view shows: segment notes and role changes).
+    public var byteStream: ByteStreamEvent? {
+        switch self {
+        case let .opened(info): .opened(info)
+        case let .data(data): .data(data)
+        case let .gap(gap): .gap(gap)
+        case let .closed(summary):
+            .closed(StreamEnd(info: summary.info, lastPacket: summary.lastPacket, time: summary.end,
+                              bytes: [summary.clientToServer.bytes, summary.serverToClient.bytes]))
+        case .segment, .rolesChanged: nil
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import ByteStream
 import Packet
 import WireCore
 
@@ -68,6 +69,14 @@ public struct TCPReassembler: Sendable {
         if slots[index]!.isOver {
             close(index, slots[index]!.sawRST ? .rst : .fin, packet: packet, time: time, into: &events)
         }
+    }
+
+    /// Evidence from a layer above that `sender` is the client of `connection` (see
+    /// `Connection.settleClient`); returns the connection's new info when its roles were swapped.
+    public mutating func settleClient(of connection: ConnectionInfo, sender: Direction, evidence: ClientEvidence) -> ConnectionInfo? {
+        guard let index = slotByFlow[FlowKey(connection.client, connection.server)], slots[index]!.info.id == connection.id,
+              slots[index]!.settleClient(sender, evidence: evidence) else { return nil }
+        return slots[index]!.info
     }
 
     /// Closes idle connections and forgets old closed ones as of capture time `now`.

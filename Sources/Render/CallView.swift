@@ -1,9 +1,9 @@
 import Analysis
+import ByteStream
 import GRPC
 import Packet
 import Protobuf
 import Schema
-import Reassembly
 import WireCore
 
 /// The call view (`grpcdump -r FILE`): one line per call as it completes, like tshark's summary;

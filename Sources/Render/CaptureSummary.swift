@@ -5,7 +5,7 @@ import Packet
 
 /// The closing summary of a capture read, written to standard error like tcpdump's counts.
 public enum CaptureSummary {
-    public static func text(_ statistics: CaptureStatistics, connections: Int, http2: HTTP2Analyzer.Statistics? = nil) -> String {
+    public static func text(_ statistics: CaptureStatistics, connections: Int, http2: HTTP2Statistics? = nil) -> String {
         var text = "\(statistics.packets) packet\(statistics.packets == 1 ? "" : "s")"
         var details: [String] = []
         if let format = statistics.format { details.append("\(format)") }

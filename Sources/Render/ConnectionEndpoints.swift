@@ -1,4 +1,5 @@
 import Analysis
+import ByteStream
 import Packet
 import Reassembly
 

@@ -1,9 +1,9 @@
 import Analysis
+import ByteStream
 import HPACK
 import HTTP2
 import Packet
 import Protobuf
-import Reassembly
 import WireCore
 
 /// The `--layer http2` view: every frame with packet number, time, connection, direction,
@@ -23,6 +23,10 @@ public struct HTTP2FrameView {
         switch event {
         case .tcp, .diagnostic, .call, .message:
             return []
+        case let .undecoded(connection, kind, _):
+            guard !json else { return [] }
+            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+            return ["\(connection)\(ends): \(kind.rawValue), not decoded"]
         case let .http2(event):
             return json ? jsonLines(event) : textLines(event)
         }
@@ -37,11 +41,8 @@ public struct HTTP2FrameView {
             return ["\(pad(packet)) \(time.timeOfDay()) \(connection) c→s  client connection preface"]
         case let .skipped(connection, direction, span, reason, packet):
             return ["\(pad(packet)) \(connection) \(arrow(direction))  skipped \(span.count) bytes at stream offset \(span.start): \(reason)"]
-        case .closed:
-            return []
-        case let .other(connection, kind, _):
-            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
-            return ["\(connection)\(ends): \(kind.rawValue), not decoded"]
+        case .closed, .other:
+            return []  // the pipeline reports a connection that is not HTTP/2 as `undecoded`
         case let .frame(record):
             let frame = record.frame
             let flags = frame.header.flags.names(for: frame.type)

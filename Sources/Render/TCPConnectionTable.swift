@@ -1,4 +1,5 @@
 import Analysis
+import ByteStream
 import Packet
 import Protobuf
 import Reassembly
@@ -44,7 +45,7 @@ public struct TCPConnectionTable: Sendable {
             return []
         case let .gap(gap):
             return ["  \(gap.position.connection) packet \(gap.position.packet): gap \(gap.position.direction), "
-                + "\(gap.length) bytes at stream offset \(gap.offset) (seq \(gap.sequenceRange.first)..<\(gap.sequenceRange.end)), \(gap.reason.rawValue)"]
+                + "\(gap.length) bytes at stream offset \(gap.offset)" + (gap.sequenceRange.map { " (seq \($0.first)..<\($0.end))" } ?? "") + ", \(gap.reason.rawValue)"]
         case let .segment(note):
             return ["  \(note.position.connection) packet \(note.position.packet): \(note.kind.rawValue) \(note.position.direction), "
                 + "\(note.length) bytes at stream offset \(note.offset)"]

@@ -31,8 +31,11 @@ struct CapturePipeline {
         self.output = output
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
-        configuration.decodeHTTP2 = output.layer != .tcp
-        configuration.assembleCalls = output.layer == .grpc
+        configuration.depth = switch output.layer {
+        case .tcp: .tcp
+        case .http2: .http2
+        case .grpc: .calls
+        }
         // The call view shows frames only at -vv (not in JSON); otherwise nothing between
         // connections and calls is reported or annotated.
         let showsFrames = output.layer == .http2 || output.layer == .grpc && output.verbose >= 2 && !output.json

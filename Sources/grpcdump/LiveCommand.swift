@@ -86,7 +86,7 @@ struct LiveCommand {
         pipeline.finish()
         saved?.close()
         if let failure { TextOutput.error(failure) }
-        var summary = CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.analyzer.http2?.statistics)
+        var summary = CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.statistics.http2)
         if let counts = capture.statistics() {
             summary += "; libpcap: \(counts.received) received by filter, \(counts.dropped) dropped by kernel"
             if counts.droppedByInterface > 0 { summary += ", \(counts.droppedByInterface) dropped by interface" }

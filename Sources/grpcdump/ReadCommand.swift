@@ -41,7 +41,7 @@ struct ReadCommand {
         progress.clear()
         pipeline.finish()
         if let readError { TextOutput.error(readError) }
-        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.analyzer.http2?.statistics))
+        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.statistics.http2))
         return pipeline.session.foundCapture ? 0 : 1
     }
 }

@@ -1,3 +1,4 @@
+import ByteStream
 import Foundation
 import Testing
 #if canImport(Glibc)

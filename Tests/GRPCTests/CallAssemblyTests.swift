@@ -2,6 +2,7 @@ import Analysis
 import Capture
 import GRPC
 import HTTP2
+import HTTPExchange
 import Testing
 import TestSupport
 import Zlib

@@ -18,7 +18,7 @@ import WireCore
         let gap = try #require(run.gaps.first)
         #expect(gap.offset == 5 && gap.length == 5 && gap.reason == .notCaptured)
         #expect(gap.position.packet == 6 && gap.position.direction == .clientToServer)
-        #expect(gap.sequenceRange.first == 1006 && gap.sequenceRange.end == 1011)
+        #expect(gap.sequenceRange?.first == 1006 && gap.sequenceRange?.end == 1011)
     }
 
     @Test func holeStillOpenAtTheEndIsAGap() {

@@ -1,4 +1,5 @@
 import Analysis
+import ByteStream
 import Capture
 import Packet
 import Reassembly

@@ -1,10 +1,11 @@
 /// Recognises what the first bytes of a client's stream are: the HTTP/2 preface, a TLS
-/// handshake, or an HTTP/1.x request (and whether it asks to upgrade to h2c).
-enum ProtocolSniffer {
-    /// RFC 9113 §3.4.
-    static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+/// handshake, or an HTTP/1.x request (and whether it asks to upgrade to h2c). Byte patterns only:
+/// the layers that speak these protocols live in their own modules.
+public enum StreamSniffer {
+    /// RFC 9113 §3.4: the client connection preface.
+    public static let http2Preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
-    enum Verdict: Equatable {
+    public enum Verdict: Equatable, Sendable {
         case needMoreBytes
         case http2Preface
         case tls
@@ -13,9 +14,9 @@ enum ProtocolSniffer {
         case other
     }
 
-    static func sniffClient(_ bytes: ArraySlice<UInt8>) -> Verdict {
-        let head = bytes.prefix(preface.count)
-        if head.elementsEqual(preface.prefix(head.count)) { return head.count == preface.count ? .http2Preface : .needMoreBytes }
+    public static func sniffClient(_ bytes: ArraySlice<UInt8>) -> Verdict {
+        let head = bytes.prefix(http2Preface.count)
+        if head.elementsEqual(http2Preface.prefix(head.count)) { return head.count == http2Preface.count ? .http2Preface : .needMoreBytes }
         // TLS record: ContentType handshake (22), version 3.x (RFC 8446 §5.1).
         if bytes.count >= 3, bytes.first == 0x16, bytes[bytes.startIndex + 1] == 0x03, bytes[bytes.startIndex + 2] <= 0x04 { return .tls }
         if bytes.count < 3 { return .needMoreBytes }
@@ -26,15 +27,21 @@ enum ProtocolSniffer {
     }
 
     /// A server's `HTTP/1.1 101` response head: its length, or `nil` if incomplete or not a 101.
-    enum ResponseVerdict: Equatable { case needMoreBytes, switchingProtocols(length: Int), other }
+    public enum ResponseVerdict: Equatable, Sendable { case needMoreBytes, switchingProtocols(length: Int), other }
 
-    static func sniffServerUpgrade(_ bytes: ArraySlice<UInt8>) -> ResponseVerdict {
+    public static func sniffServerUpgrade(_ bytes: ArraySlice<UInt8>) -> ResponseVerdict {
         guard let (length, _) = httpHead(bytes) else {
             return bytes.count > 64 << 10 || (bytes.count >= 5 && !bytes.starts(with: Array("HTTP/".utf8))) ? .other : .needMoreBytes
         }
         let statusLine = bytes.prefix { $0 != 0x0D }
         let words = statusLine.split(separator: 0x20)
         return words.count >= 2 && words[1].elementsEqual("101".utf8) ? .switchingProtocols(length: length) : .other
+    }
+
+    /// What the first bytes of a direction say about its sender's role: the HTTP/2 client preface
+    /// (at least its first 8 bytes) is sent only by a client.
+    public static func clientEvidence(_ firstBytes: ArraySlice<UInt8>) -> ClientEvidence? {
+        firstBytes.count >= 8 && firstBytes.prefix(http2Preface.count).elementsEqual(http2Preface.prefix(firstBytes.count)) ? .http2Preface : nil
     }
 
     private static func isHTTP1RequestStart(_ bytes: ArraySlice<UInt8>) -> Bool {
@@ -67,7 +74,7 @@ enum ProtocolSniffer {
 }
 
 extension StringProtocol {
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

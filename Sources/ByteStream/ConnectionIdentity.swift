@@ -1,6 +1,8 @@
 import Packet
+import WireCore
 
-/// A TCP connection's number within one capture: 1 for the first connection seen, and so on.
+/// A connection's number within one capture: 1 for the first connection seen, and so on. Assigned
+/// by the transport (TCP reassembly) when the connection appears, before any layer above sees it.
 public struct ConnectionID: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public var rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
@@ -34,30 +36,23 @@ public enum ClientEvidence: String, Sendable, Hashable {
     public var isInferred: Bool { self != .syn && self != .synAck }
 }
 
-/// The unordered pair of endpoints that keys a connection.
-struct FlowKey: Hashable, Sendable {
-    let low: Endpoint
-    let high: Endpoint
+/// A connection as the layers above the transport first see it: its number, its two ends, and how
+/// the client was told from the server.
+public struct ConnectionInfo: Sendable, Hashable {
+    public var id: ConnectionID
+    public var client: Endpoint
+    public var server: Endpoint
+    public var clientEvidence: ClientEvidence
+    /// Packet number and time of the connection's first packet.
+    public var firstPacket: Int
+    public var start: Timestamp
 
-    init(_ a: Endpoint, _ b: Endpoint) {
-        (low, high) = a < b ? (a, b) : (b, a)
-    }
-}
-
-/// The server of a connection whose handshake was not captured, guessed from its ports.
-enum PortHeuristic {
-    /// Linux's default ephemeral range starts at 32768, IANA's at 49152.
-    static let ephemeralStart: UInt16 = 32768
-
-    /// Ports that gRPC and HTTP/2 servers commonly listen on, some inside the ephemeral range.
-    static let commonServerPorts: Set<UInt16> = [80, 443, 3000, 5000, 8000, 8080, 8443, 8888, 9000, 9090, 9443, 10000, 50051, 50052, 50053]
-
-    /// Whether `a` looks more like the server than `b`.
-    static func looksLikeServer(_ a: Endpoint, comparedWith b: Endpoint) -> Bool {
-        let (p, q) = (a.port, b.port)
-        if commonServerPorts.contains(p) != commonServerPorts.contains(q) { return commonServerPorts.contains(p) }
-        if (p < 1024) != (q < 1024) { return p < 1024 }
-        if (p >= ephemeralStart) != (q >= ephemeralStart) { return q >= ephemeralStart }
-        return p < q
+    public init(id: ConnectionID, client: Endpoint, server: Endpoint, clientEvidence: ClientEvidence, firstPacket: Int, start: Timestamp) {
+        self.id = id
+        self.client = client
+        self.server = server
+        self.clientEvidence = clientEvidence
+        self.firstPacket = firstPacket
+        self.start = start
     }
 }

@@ -1,0 +1,154 @@
+import ByteStream
+import HPACK
+import HTTPExchange
+import WireCore
+
+/// The frame annotator of an HTTP/2 connection: what the connection's state says about each frame
+/// (RFC 9113) — stream state changes (§5.1), flow-control windows (§6.9), SETTINGS (§6.5) and PING
+/// (§6.7) matched with their acknowledgements, header blocks joined across CONTINUATION (§6.10) and
+/// decoded (RFC 7541) — and the rules the frame breaks.
+extension HTTP2Connection {
+    mutating func annotate(_ frame: Frame, _ direction: Direction, _ position: StreamPosition) -> FrameRecord {
+        let sender = direction.rawValue, receiver = direction.reversed.rawValue
+        let fromClient = direction == .clientToServer
+        var record = FrameRecord(connection: id, direction: direction, packet: position.packet, time: position.time,
+                                 frame: frame, annotations: [], violations: frame.problems, headerBlock: nil)
+        func violation(_ code: String, _ message: String) {
+            record.violations.append(Diagnostic(.http2, code, .warning, message, packet: position.packet,
+                                                span: ByteSpan(start: Int(frame.streamOffset), count: frame.wireLength)))
+        }
+        // RFC 9113 §4.2: no frame may exceed the receiver's SETTINGS_MAX_FRAME_SIZE.
+        if frame.header.length > sides[receiver].maxFrameSize {
+            violation("http2.frame-size", "\(frame.header.length)-byte payload exceeds the peer's SETTINGS_MAX_FRAME_SIZE \(sides[receiver].maxFrameSize) (FRAME_SIZE_ERROR, RFC 9113 §4.2)")
+        }
+        // RFC 9113 §6.10: a header block's CONTINUATION frames must follow it immediately.
+        if let open = sides[sender].headerBlocks.open, frame.type != .continuation || frame.streamID != open.stream {
+            violation("http2.continuation.expected", "expected CONTINUATION for the header block of stream \(open.stream), got \(frame.type) on stream \(frame.streamID) (PROTOCOL_ERROR, RFC 9113 §6.10)")
+            sides[sender].headerBlocks.abandon()
+        }
+        let endStream = frame.header.flags.contains(.endStream)
+        var notes = FrameNotes(enabled: describesFrames)
+        switch frame.content {
+        case let .data(_, data):
+            // Windows first: closing the stream forgets its window.
+            if let overrun = sides[sender].windows.consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet, notes: &notes) {
+                violation("http2.flow-control.exceeded", overrun)
+            }
+            applyStream(&record, &notes, .data, endStream: endStream, fromClient: fromClient)
+            if frame.header.length != data.count { notes.add("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
+        case let .headers(_, priority, fragment):
+            applyStream(&record, &notes, .headers, endStream: endStream, fromClient: fromClient)
+            if let priority { notes.add(Self.describe(priority)) }
+            if sides[sender].windows.streams[frame.streamID] == nil { sides[sender].windows.streams[frame.streamID] = sides[sender].windows.initialStreamWindow }
+            if sides[receiver].windows.streams[frame.streamID] == nil { sides[receiver].windows.streams[frame.streamID] = sides[receiver].windows.initialStreamWindow }
+            startBlock(&record, .headers, fragment, sender: sender)
+        case let .continuation(fragment):
+            if sides[sender].headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: Int(frame.streamOffset) + FrameHeader.size) {
+                if frame.header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
+            } else {
+                violation("http2.continuation.unexpected", "CONTINUATION on stream \(frame.streamID) without a header block in progress (PROTOCOL_ERROR, RFC 9113 §6.10)")
+            }
+        case let .pushPromise(_, promised, fragment):
+            if fromClient { violation("http2.push-promise.client", "client sent PUSH_PROMISE (PROTOCOL_ERROR, RFC 9113 §8.4)") }
+            streams.reserve(promised)
+            notes.add("promises stream \(promised)")
+            startBlock(&record, .pushPromise, fragment, sender: sender)
+        case let .priority(info):
+            notes.add(Self.describe(info))
+        case let .rstStream(code):
+            applyStream(&record, &notes, .rstStream, endStream: false, fromClient: fromClient)
+            notes.add("error \(code)")
+            sides[0].windows.forget(stream: frame.streamID)
+            sides[1].windows.forget(stream: frame.streamID)
+        case let .settings(settings):
+            if frame.header.flags.contains(.ack) {
+                if sides[receiver].pendingSettings.isEmpty {
+                    notes.add("acknowledges no outstanding SETTINGS")
+                } else {
+                    let acked = sides[receiver].pendingSettings.removeFirst()
+                    notes.add("acknowledges SETTINGS of packet \(acked.packet) after \(formatDuration(nanoseconds: position.time.nanoseconds(since: acked.time)))")
+                    // RFC 7541 §4.2, RFC 9113 §6.5.2: once acknowledged, the peer's
+                    // SETTINGS_HEADER_TABLE_SIZE bounds the table of what this side sends.
+                    if let size = acked.settings.last(where: { $0.parameter == .headerTableSize }) {
+                        sides[sender].headerBlocks.setMaxTableSize(Int(size.value))
+                        notes.add("HPACK table for \(direction) now limited to \(size.value) bytes")
+                    }
+                }
+            } else {
+                sides[sender].pendingSettings.append((position.packet, position.time, settings))
+                for setting in settings {
+                    notes.add("\(setting.parameter) = \(setting.value)")
+                    switch setting.parameter {
+                    case .initialWindowSize where setting.value <= 0x7FFF_FFFF:
+                        // The sender's setting governs what the peer may send to it.
+                        sides[receiver].windows.setInitialStreamWindow(Int64(setting.value), notes: &notes)
+                    case .maxFrameSize where (16_384...16_777_215).contains(setting.value):
+                        sides[sender].maxFrameSize = Int(setting.value)
+                    default: break
+                    }
+                }
+                if settings.isEmpty { notes.add("no parameters (all defaults)") }
+            }
+        case let .ping(opaque):
+            if frame.header.flags.contains(.ack) {
+                if let sent = sides[receiver].pendingPings.removeValue(forKey: opaque) {
+                    notes.add("answers PING of packet \(sent.packet), round trip \(formatDuration(nanoseconds: position.time.nanoseconds(since: sent.time)))")
+                } else {
+                    notes.add("answers no outstanding PING")
+                }
+            } else {
+                sides[sender].pendingPings[opaque] = (position.packet, position.time)
+            }
+        case let .goaway(lastStream, code, debug):
+            notes.add("last stream \(lastStream), error \(code)" + (debug.isEmpty ? "" : ", debug data \"\(String(decoding: debug, as: UTF8.self))\""))
+        case let .windowUpdate(increment):
+            guard increment > 0 else { break }
+            // A WINDOW_UPDATE widens the window of the *other* side's sending.
+            if let overflow = sides[receiver].windows.update(stream: frame.streamID, increment: increment, time: position.time, notes: &notes) { violation("http2.flow-control.overflow", overflow) }
+        case let .altsvc(origin, value):
+            notes.add("origin \"\(origin)\", \(value)")
+        case let .origin(origins):
+            notes.add("origins: " + origins.joined(separator: ", "))
+        case let .priorityUpdate(stream, value):
+            notes.add("stream \(stream) priority \"\(value)\"")
+        case .unknown, .malformed:
+            break
+        }
+        record.annotations = notes.texts
+        return record
+    }
+
+    private mutating func applyStream(_ record: inout FrameRecord, _ notes: inout FrameNotes, _ type: FrameType, endStream: Bool, fromClient: Bool) {
+        let stream = record.frame.streamID
+        let (change, problem) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
+        if let problem {
+            record.violations.append(Diagnostic(.http2, "http2.stream-state", .warning, problem, packet: record.packet,
+                                                span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
+        }
+        if let (before, after) = change {
+            notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)")
+            if after == .closed {
+                sides[0].windows.forget(stream: stream)
+                sides[1].windows.forget(stream: stream)
+            }
+        }
+    }
+
+    private mutating func startBlock(_ record: inout FrameRecord, _ type: FrameType, _ fragment: ArraySlice<UInt8>, sender: Int) {
+        sides[sender].headerBlocks.begin(stream: record.frame.streamID, startedBy: type, fragment: fragment, at: Int(record.frame.streamOffset) + FrameHeader.size)
+        if record.frame.header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
+    }
+
+    private mutating func finishBlock(_ record: inout FrameRecord, sender: Int) {
+        guard let (block, _) = sides[sender].headerBlocks.finish(), let decoded = block.decoded else { return }
+        for problem in decoded.diagnostics {
+            record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity,
+                                                problem.message + " (at header block byte \(problem.span.lowerBound))", packet: record.packet))
+        }
+        record.headerBlock = block
+    }
+
+    private static func describe(_ priority: PriorityInfo) -> String {
+        "depends on stream \(priority.dependency)\(priority.exclusive ? " (exclusive)" : ""), weight \(Int(priority.weight) + 1)"
+    }
+}
