@@ -111,10 +111,10 @@ let package = Package(
             .product(name: "NIOHPACK", package: "swift-nio-http2"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "HTTP2Tests", dependencies: ["ByteStream", "HTTP2", "Analysis", "Reassembly", "TestSupport"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["ByteStream", "HTTPExchange", "HTTP2", "Analysis", "Reassembly", "TestSupport"]),
         .testTarget(name: "GRPCTests", dependencies: ["ByteStream", "HTTPExchange", "GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet", "Protobuf"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet", "Protobuf", "Analysis", "Capture", "TestSupport"]),
         .testTarget(name: "ProtoParserTests", dependencies: ["ProtoParser", .product(name: "SwiftProtobuf", package: "swift-protobuf")], exclude: ["Fixtures"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema", "Protobuf", .product(name: "SwiftProtobuf", package: "swift-protobuf")], resources: [.copy("Fixtures")]),
         // The decoder and parser against SwiftProtobuf's generated code for dissectors/reference.

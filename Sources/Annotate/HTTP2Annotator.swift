@@ -33,8 +33,9 @@ public struct HTTP2Annotator: Sendable {
         while let output = decoder.next() ?? decoder.finish() {
             switch output {
             case let .frame(frame): annotate(frame, state: &state, into: &ranges)
-            case let .skipped(span, reason):
-                ranges.append(AnnotatedRange(offset: span.start, length: span.count, depth: 0, kind: .error, text: "! " + reason))
+            case let .skipped(skip):
+                let span = skip.span ?? ByteSpan(start: 0, count: 0)
+                ranges.append(AnnotatedRange(offset: span.start, length: span.count, depth: 0, kind: .error, text: "! " + skip.message))
             }
         }
         return ranges

@@ -70,7 +70,7 @@ public struct CallAssembler: Sendable {
         // began mid-call) opens one too, so that nothing is lost, with a warning.
         var call = GRPCCall(connection: event.connection, streamID: key, start: event.time, packet: event.packet)
         if case .headBegins = event.kind, event.direction == .clientToServer {} else {
-            call.warnings.append("the start of this stream was not captured")
+            call.warnings.append(CallDiagnostic.startNotCaptured)
         }
         var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
         if progress.apply(event, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {

@@ -14,7 +14,7 @@ enum RequestHeaders {
                 if let timeout = GRPCTimeout.parse(value) {
                     call.timeoutNanoseconds = timeout
                 } else {
-                    call.warnings.append("grpc-timeout \"\(value)\" is not a valid timeout")
+                    call.warnings.append(CallDiagnostic.invalidTimeout(value))
                 }
             case "grpc-encoding": call.requestEncoding = value
             case "grpc-accept-encoding": call.acceptEncoding = value
@@ -51,22 +51,22 @@ enum ResponseHeaders {
 
 /// grpc-status, grpc-message and grpc-status-details-bin from the trailers.
 enum TrailerStatus {
-    static func parse(_ trailers: [(name: String, value: String)], warnings: inout [String]) -> GRPCStatus? {
+    static func parse(_ trailers: [(name: String, value: String)], warnings: inout [Diagnostic]) -> GRPCStatus? {
         guard let statusText = trailers.last(where: { $0.name == "grpc-status" })?.value else { return nil }
         guard let number = Int(statusText) else {
-            warnings.append("grpc-status \"\(statusText)\" is not a number")
+            warnings.append(CallDiagnostic.statusNotANumber(statusText))
             return GRPCStatus(code: .unknown, message: nil, details: nil, source: .trailers)
         }
         var status = GRPCStatus(code: StatusCode(rawValue: number), message: nil, details: nil, source: .trailers)
         if let message = trailers.last(where: { $0.name == "grpc-message" })?.value {
             let decoded = PercentDecoding.decode(message)
             status.message = decoded.text
-            if decoded.hadInvalidSequence { warnings.append("grpc-message has an invalid percent-encoding; shown as sent") }
+            if decoded.hadInvalidSequence { warnings.append(CallDiagnostic.invalidPercentEncoding) }
         }
         if let details = trailers.last(where: { $0.name == "grpc-status-details-bin" })?.value {
             switch Base64.decode(details) {
             case let .success(bytes): status.details = bytes
-            case let .failure(error): warnings.append("grpc-status-details-bin is not valid base64 at character \(error.offset)")
+            case let .failure(error): warnings.append(CallDiagnostic.invalidStatusDetails(at: error.offset))
             }
         }
         return status

@@ -65,7 +65,7 @@ struct CallProgress: Sendable {
                 call.requestHeaders = headers
                 RequestHeaders.apply(headers, to: &call)
             } else {
-                call.warnings.append("client sent a second header block (trailers) on stream \(call.streamID)")
+                call.warnings.append(CallDiagnostic.secondClientHeaderBlock(stream: call.streamID))
                 call.requestHeaders += headers
             }
         } else if !sawResponseHeaders {
@@ -95,15 +95,14 @@ struct CallProgress: Sendable {
                                               direction: direction, index: index, message: message))
             }
         case let .tooLarge(length, offset, packet):
-            call.warnings.append("\(direction.sender) message at stream offset \(offset) (packet \(packet)) declares \(length) bytes, over the \(configuration.maxMessageLength)-byte limit; skipped")
+            call.warnings.append(CallDiagnostic.messageTooLarge(direction, length: length, offset: offset, packet: packet, limit: configuration.maxMessageLength))
         }
     }
 
     private mutating func finishMessages() {
         for direction in Direction.allCases {
             if let partial = deframers[direction.rawValue].finish() {
-                let of = partial.declared.map { "\($0 + MessageDeframer.prefixLength)" } ?? "an unknown number of"
-                call.warnings.append("\(direction.sender) message at stream offset \(partial.streamOffset) cut short: \(partial.received) of \(of) bytes")
+                call.warnings.append(CallDiagnostic.messageCutShort(direction, offset: partial.streamOffset, received: partial.received, declared: partial.declared))
             }
         }
     }
@@ -130,7 +129,7 @@ struct CallProgress: Sendable {
         } else if let http = call.httpStatus, http != 200 {
             call.status = GRPCStatus(code: .fromHTTPStatus(http), message: "HTTP status \(http)", details: nil, source: .httpStatus)
         } else if !call.incomplete, call.callProtocol != .http2 {
-            call.warnings.append("no grpc-status in the trailers")
+            call.warnings.append(CallDiagnostic.missingStatus)
             call.status = GRPCStatus(code: .unknown, message: "no grpc-status", details: nil, source: .trailers)
         }
         return call

@@ -49,7 +49,8 @@ public struct GRPCCall: Sendable {
     public var lastPacket: Int
     /// The capture ended (or the connection did) before the call finished.
     public var incomplete = false
-    public var warnings: [String] = []
+    /// What was wrong with the call, as diagnostics with stable codes (`grpc.…`).
+    public var warnings: [Diagnostic] = []
 
     init(connection: ConnectionID, streamID: UInt32, start: Timestamp, packet: Int) {
         self.connection = connection

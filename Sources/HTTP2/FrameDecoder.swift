@@ -9,8 +9,9 @@ import WireCore
 public struct FrameDecoder: Sendable {
     public enum Output: Sendable {
         case frame(Frame)
-        /// Bytes that could not be decoded as frames, with the reason; decoding goes on after them.
-        case skipped(ByteSpan, reason: String)
+        /// Bytes that could not be decoded as frames: a diagnostic (`http2.skip.…`) whose span
+        /// covers them and whose message says why; decoding goes on after them.
+        case skipped(Diagnostic)
     }
 
     /// Frame headers in a row needed to trust a synchronisation point found by searching.
@@ -68,14 +69,16 @@ public struct FrameDecoder: Sendable {
             let frameEnd = start + Int64(FrameHeader.size + header.length)
             if frameEnd > offset + length {
                 // The gap lies inside this frame: drop the frame, resume after it.
-                pending.append(.skipped(ByteSpan(start: Int(start), end: Int(frameEnd)),
-                                        reason: "\(header.type) frame cut by a capture gap of \(length) bytes"))
+                pending.append(Self.skip("http2.skip.frame-cut-by-gap", ByteSpan(start: Int(start), end: Int(frameEnd)),
+                                         "\(header.type) frame cut by a capture gap of \(length) bytes"))
                 skipUntil = frameEnd
                 compact(restartingAt: frameEnd)
                 return
             }
         }
-        if start < offset { pending.append(.skipped(ByteSpan(start: Int(start), end: Int(offset)), reason: "incomplete frame before a capture gap of \(length) bytes")) }
+        if start < offset {
+            pending.append(Self.skip("http2.skip.before-gap", ByteSpan(start: Int(start), end: Int(offset)), "incomplete frame before a capture gap of \(length) bytes"))
+        }
         compact(restartingAt: offset + length)
         searching = true
         trustSingleFrame = false
@@ -99,11 +102,14 @@ public struct FrameDecoder: Sendable {
         guard position < buffer.count else { return nil }
         let span = ByteSpan(start: Int(start), count: buffer.count - position)
         var reader = ByteReader(buffer[position...], baseOffset: Int(start))
-        let reason = searching ? "no HTTP/2 frames found"
-            : FrameHeader.read(&reader).map { "\($0.type) frame cut short: \(span.count - FrameHeader.size) of \($0.length) payload bytes" }
-            ?? "frame header cut short"
         position = buffer.count
-        return .skipped(span, reason: reason)
+        if searching { return Self.skip("http2.skip.no-frames", span, "no HTTP/2 frames found") }
+        guard let header = FrameHeader.read(&reader) else { return Self.skip("http2.skip.header-cut-short", span, "frame header cut short") }
+        return Self.skip("http2.skip.frame-cut-short", span, "\(header.type) frame cut short: \(span.count - FrameHeader.size) of \(header.length) payload bytes")
+    }
+
+    private static func skip(_ code: String, _ span: ByteSpan, _ reason: String) -> Output {
+        .skipped(Diagnostic(.http2, code, .warning, reason, span: span))
     }
 
     /// Looks for a position where several plausible frame headers follow each other. Returns
@@ -115,7 +121,7 @@ public struct FrameDecoder: Sendable {
             switch Self.chain(buffer, from: candidate) {
             case let .found(frames) where frames >= Self.framesToSynchronise || (candidate == position && frames >= (trustSingleFrame ? 1 : 2)):
                 if candidate > position {
-                    pending.append(.skipped(ByteSpan(start: Int(start), count: candidate - position), reason: "not at a frame boundary"))
+                    pending.append(Self.skip("http2.skip.not-at-boundary", ByteSpan(start: Int(start), count: candidate - position), "not at a frame boundary"))
                 }
                 position = candidate
                 searching = false
@@ -134,7 +140,7 @@ public struct FrameDecoder: Sendable {
     private mutating func dropSearched(upTo index: Int) -> Bool {
         if index > position {
             let start = bufferOffset + Int64(position)
-            pending.append(.skipped(ByteSpan(start: Int(start), count: index - position), reason: "no HTTP/2 frame boundary found"))
+            pending.append(Self.skip("http2.skip.no-boundary", ByteSpan(start: Int(start), count: index - position), "no HTTP/2 frame boundary found"))
             position = index
         }
         return false

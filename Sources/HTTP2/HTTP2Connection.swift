@@ -90,8 +90,9 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
         let position = end.position(.clientToServer)
         for direction in Direction.allCases {
             if case var .frames(decoder) = sides[direction.rawValue].reader {
-                while case let .skipped(span, reason)? = decoder.finish() {
-                    events.append(.skipped(id, direction, span, reason: reason, packet: position.packet))
+                while case var .skipped(skip)? = decoder.finish() {
+                    skip.packet = position.packet
+                    events.append(.skipped(id, direction, skip))
                 }
                 sides[direction.rawValue].reader = .frames(decoder)
             }
@@ -201,8 +202,9 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
                     joinedMidway()
                 }
                 events.append(.frame(annotate(frame, direction, position)))
-            case let .skipped(span, reason):
-                events.append(.skipped(id, direction, span, reason: reason, packet: position.packet))
+            case var .skipped(skip):
+                skip.packet = position.packet
+                events.append(.skipped(id, direction, skip))
             }
         }
         sides[direction.rawValue].reader = .frames(decoder)

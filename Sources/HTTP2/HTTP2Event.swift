@@ -51,7 +51,8 @@ public enum HTTP2Event: Sendable {
     case preface(ConnectionID, offset: Int64, packet: Int, time: Timestamp)
     case frame(FrameRecord)
     /// Bytes of an HTTP/2 direction that could not be decoded as frames, and why.
-    case skipped(ConnectionID, Direction, ByteSpan, reason: String, packet: Int)
+    /// The diagnostic (`http2.skip.…`) has the stream span, the reason and the packet.
+    case skipped(ConnectionID, Direction, Diagnostic)
     /// A connection that is not (or not visibly) HTTP/2; reported once.
     case other(ConnectionID, OtherProtocol, packet: Int)
     /// The TCP connection under an HTTP/2 connection ended (or the capture did).

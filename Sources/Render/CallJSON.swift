@@ -63,7 +63,7 @@ enum CallJSON {
             object.add("status", item)
         }
         object.add("incomplete", call.incomplete)
-        object.add("warnings", call.warnings)
+        object.add("warnings", call.warnings.map(\.message))
     }
 
     /// Header lists as objects of string arrays, names in first-seen order.
@@ -98,7 +98,7 @@ enum CallJSON {
                 var report: SchemaDecodeReport?
                 object.add("json") { report = decoder.writeJSON(bytes[...], as: schema, preserveNames: style.preserveNames, into: &$0) }
                 if let report, report.contradictions > 0 { object.add("contradictions", report.contradictions) }
-                if let report, !report.problems.isEmpty { object.add("schema_problems", report.problems) }
+                if let report, !report.problems.isEmpty { object.add("schema_problems", report.problems.map(\.message)) }
             } else {
                 if let type { object.add("type_not_loaded", type) }
                 object.add("raw_tree", json: ProtoJSON.rawTree(RawDecoder.decode(bytes)))

@@ -17,6 +17,14 @@ public struct CallStatistics: Sendable {
             requestBytes += call.requests.reduce(0) { $0 + $1.declaredLength }
             responseBytes += call.responses.reduce(0) { $0 + $1.declaredLength }
         }
+
+        mutating func merge(_ other: Method) {
+            calls += other.calls
+            statuses.merge(other.statuses, uniquingKeysWith: +)
+            latencies += other.latencies
+            requestBytes += other.requestBytes
+            responseBytes += other.responseBytes
+        }
     }
 
     private var methods: [String: Method] = [:]
@@ -29,6 +37,12 @@ public struct CallStatistics: Sendable {
         total += 1
         // Updated in place: a copy taken out and stored back would copy the latencies every time.
         methods[call.path ?? "stream \(call.streamID)", default: Method()].add(call)
+    }
+
+    /// Adds the calls counted in `other` (another part of the capture, decoded apart).
+    public mutating func merge(_ other: CallStatistics) {
+        total += other.total
+        for (name, method) in other.methods { methods[name, default: Method()].merge(method) }
     }
 
     /// The table, methods in name order.

@@ -79,7 +79,7 @@ public struct CallView {
             timing += ", end +\(formatDuration(nanoseconds: call.latencyNanoseconds)) (packet \(call.lastPacket))"
             lines.append(timing)
             if let timeout = call.timeoutNanoseconds { lines.append("  timeout: \(formatDuration(nanoseconds: timeout))") }
-            lines += call.warnings.map { "  ! " + $0 }
+            lines += call.warnings.map { "  ! " + $0.message }
         }
         if liveMessages {
             lines.append("  messages: \(call.requests.count)→\(call.responses.count), shown as they arrived")
@@ -117,7 +117,7 @@ public struct CallView {
         if decoded.contradictions > 0 {
             lines.append("    ! \(decoded.contradictions) field\(decoded.contradictions == 1 ? "" : "s") contradict \(type): wrong schema?")
         }
-        lines += decoded.problems.map { "    ! " + $0 }
+        lines += decoded.problems.map { "    ! " + $0.message }
         return lines
     }
 

@@ -1,6 +1,5 @@
 import Analysis
 import Capture
-import HTTP2
 import Packet
 
 /// The closing summary of a capture read, written to standard error like tcpdump's counts.

@@ -39,8 +39,9 @@ public struct HTTP2FrameView {
             return ["\(connection)\(ends): HTTP/2 (\(how.rawValue)) from packet \(packet)"]
         case let .preface(connection, _, packet, time):
             return ["\(pad(packet)) \(time.timeOfDay()) \(connection) c→s  client connection preface"]
-        case let .skipped(connection, direction, span, reason, packet):
-            return ["\(pad(packet)) \(connection) \(arrow(direction))  skipped \(span.count) bytes at stream offset \(span.start): \(reason)"]
+        case let .skipped(connection, direction, skip):
+            let span = skip.span ?? ByteSpan(start: 0, count: 0)
+            return ["\(pad(skip.packet ?? 0)) \(connection) \(arrow(direction))  skipped \(span.count) bytes at stream offset \(span.start): \(skip.message)"]
         case .closed, .other:
             return []  // the pipeline reports a connection that is not HTTP/2 as `undecoded`
         case let .frame(record):

@@ -1,4 +1,5 @@
 import Protobuf
+import WireCore
 
 /// google.protobuf.Any in JSON (protobuf.dev "ProtoJSON Format", Any): `{"@type": url, …the
 /// packed message's members}`, or `{"@type": url, "value": <JSON form>}` when the packed message
@@ -40,7 +41,7 @@ extension DecodeRun {
             return .object(members)
         }
         guard depth < depthLimit else {
-            problems.append("Any: message nested deeper than \(depthLimit) (at byte \(start))")
+            problems.append(Self.problem("schema.depth-limit", "Any: message nested deeper than \(depthLimit)", at: start))
             if let valueField {
                 members.append(ProtoMember(name: "value", jsonName: "value", value: .unknown(raw(reader, valueField.field), note: "nested deeper than \(depthLimit)")))
             }

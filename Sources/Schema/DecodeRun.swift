@@ -1,11 +1,12 @@
 import Protobuf
+import WireCore
 
 /// One decoding pass: walks the wire format (protobuf.dev "Encoding") against the schemas and
 /// collects problems and counts on the way.
 struct DecodeRun {
     let pool: DescriptorPool
     let depthLimit: Int
-    var problems: [String] = []
+    var problems: [Diagnostic] = []
     var contradictions = 0
     var unknownFields = 0
     /// Message levels the JSON writer handed to the value tree (not plain; see `DirectJSON.swift`).
@@ -33,7 +34,9 @@ struct DecodeRun {
         if !body.irregular, schema.isWellKnown {
             switch WellKnownTypes.jsonForm(schema.fullName, body.members) {
             case let .value(value): return value
-            case let .invalid(problem): problems.append("\(schema.fullName) \(problem) (message at byte \(start))")
+            case let .invalid(problem):
+                problems.append(Diagnostic(.schema, "schema.well-known.invalid", .warning, "\(schema.fullName) \(problem) (message at byte \(start))",
+                                           span: ByteSpan(start: start, count: 0)))
             case .notSpecial: break
             }
         }
@@ -152,7 +155,7 @@ struct DecodeRun {
             return
         }
         guard depth < depthLimit else {
-            problems.append("field \(field.name): message nested deeper than \(depthLimit) (at byte \(reader.absolute(fieldStart)))")
+            problems.append(Self.problem("schema.depth-limit", "field \(field.name): message nested deeper than \(depthLimit)", at: reader.absolute(fieldStart)))
             body.addIrregular(field, .unknown(raw(reader, fieldStart..<range.upperBound), note: "nested deeper than \(depthLimit)"))
             return
         }
@@ -171,7 +174,7 @@ struct DecodeRun {
             // Keep the group raw: skip it to its end tag first.
             let reason = depth < depthLimit ? "type \(field.typeName ?? "?") of group \(field.name) is not in the descriptor pool"
                 : "nested deeper than \(depthLimit)"
-            if depth >= depthLimit { problems.append("group \(field.name): \(reason) (at byte \(reader.absolute(fieldStart)))") }
+            if depth >= depthLimit { problems.append(Self.problem("schema.depth-limit", "group \(field.name): \(reason)", at: reader.absolute(fieldStart))) }
             guard skipGroup(field.number, fieldStart: fieldStart, &reader, &body) else { return false }
             body.addIrregular(field, .unknown(raw(reader, fieldStart..<reader.index), note: reason))
             return true
@@ -241,7 +244,7 @@ struct DecodeRun {
         var inner = WireReader(sub: reader, range)
         let values = packedValues(&inner, field)
         if !inner.isAtEnd {
-            problems.append("field \(field.number) (\(field.name)): packed values do not fill the \(range.count) bytes (at byte \(inner.offset))")
+            problems.append(Self.problem("schema.packed.misaligned", "field \(field.number) (\(field.name)): packed values do not fill the \(range.count) bytes", at: inner.offset))
             contradict(field, raw(reader, fieldStart..<reader.index), note: "packed \(field.type.rawValue) values of field \(field.name) are malformed", into: &body)
             return true
         }
@@ -367,14 +370,24 @@ struct DecodeRun {
     /// Records malformed bytes at `position` (an index of the reader's bytes), ends the reader
     /// and marks `body` with an "!" member. Always false.
     mutating func fail(_ text: String, at position: Int, _ reader: inout WireReader, _ body: inout MemberList) -> Bool {
-        let problem = "\(text) (at byte \(reader.absolute(position)))"
+        let problem = Self.problem("schema.wire.malformed", text, at: reader.absolute(position))
         problems.append(problem)
         reader.index = reader.end
-        body.addError(problem)
+        body.addError(problem.message)
         return false
+    }
+
+    /// A problem at absolute byte `offset`, its message ending with where it was (`(at byte N)`).
+    static func problem(_ code: String, _ text: String, at offset: Int) -> Diagnostic {
+        Diagnostic(.schema, code, .warning, "\(text) (at byte \(offset))", span: ByteSpan(start: offset, count: 0))
     }
 
     static func wireTypeName(_ wireType: UInt8) -> String {
         WireType(rawValue: wireType)?.description ?? String(wireType)
     }
+}
+
+extension Layer {
+    /// Decoding against a schema (and loading schemas).
+    public static let schema = Layer(rawValue: "schema")
 }

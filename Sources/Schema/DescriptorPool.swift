@@ -1,4 +1,5 @@
 import SwiftProtobuf
+import WireCore
 
 /// Every message, enum, service, method and extension of a set of files, by full name (no leading
 /// dot), built once into lookup-friendly schemas.
@@ -9,7 +10,7 @@ import SwiftProtobuf
 /// otherwise the innermost enclosing scope that defines the name wins.
 public struct DescriptorPool: Sendable {
     public private(set) var files: [Google_Protobuf_FileDescriptorProto]
-    public var problems: [String] = []
+    public var problems: [Diagnostic] = []
     var messages: [String: MessageSchema] = [:]
     var enums: [String: EnumSchema] = [:]
     var methods: [String: MethodSchema] = [:]
@@ -30,11 +31,11 @@ public struct DescriptorPool: Sendable {
     public init(files input: [Google_Protobuf_FileDescriptorProto], includeWellKnownTypes: Bool = true) {
         var seenFiles: [String: Int] = [:]
         var kept: [Google_Protobuf_FileDescriptorProto] = []
-        var problems: [String] = []
+        var problems: [Diagnostic] = []
         for file in input {
             if let index = seenFiles[file.name] {
                 // The same file twice (two protosets both including their imports) is no conflict.
-                if kept[index] != file { problems.append("file \(file.name) is given twice with different contents; the first is kept") }
+                if kept[index] != file { problems.append(Diagnostic(.schema, "schema.file.conflict", .warning, "file \(file.name) is given twice with different contents; the first is kept")) }
                 continue
             }
             seenFiles[file.name] = kept.count

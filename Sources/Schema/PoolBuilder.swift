@@ -1,4 +1,5 @@
 import SwiftProtobuf
+import WireCore
 
 /// Builds a `DescriptorPool` in two passes: collect every definition by full name (first wins),
 /// then build the schemas, resolving type references once all names are known.
@@ -16,7 +17,7 @@ struct PoolBuilder {
         var syntax: String
     }
 
-    var problems: [String] = []
+    var problems: [Diagnostic] = []
     var pendingMessages: [PendingMessage] = []
     var pendingExtensions: [PendingField] = []
     var definedIn: [String: String] = [:]
@@ -43,7 +44,7 @@ struct PoolBuilder {
     /// Claims `fullName` for `file`; false (and a problem) when it is already defined.
     mutating func claim(_ fullName: String, _ kind: String, in file: String) -> Bool {
         if let first = definedIn[fullName] {
-            problems.append("\(kind) \(fullName) in \(file) is already defined in \(first); the first definition is kept")
+            problems.append(Diagnostic(.schema, "schema.duplicate-definition", .warning, "\(kind) \(fullName) in \(file) is already defined in \(first); the first definition is kept"))
             return false
         }
         definedIn[fullName] = file
@@ -123,7 +124,7 @@ struct PoolBuilder {
         for pending in pendingExtensions {
             let proto = pending.proto
             guard let extendee = resolve(proto.extendee, scope: pending.scope), messageKinds.contains(extendee) else {
-                problems.append("extension \(Self.join(pending.scope, proto.name)) extends unknown message \(proto.extendee)")
+                problems.append(Diagnostic(.schema, "schema.extension.unknown-extendee", .warning, "extension \(Self.join(pending.scope, proto.name)) extends unknown message \(proto.extendee)"))
                 continue
             }
             guard var field = self.field(proto, scope: pending.scope, syntax: pending.syntax, oneofs: [], owner: pending.scope) else { continue }
@@ -139,8 +140,8 @@ struct PoolBuilder {
                 let path = "/\(fullName)/\(method.name)"
                 let input = resolve(method.inputType, scope: fullName) ?? PoolBuilder.plain(method.inputType)
                 let output = resolve(method.outputType, scope: fullName) ?? PoolBuilder.plain(method.outputType)
-                if messages[input] == nil { problems.append("method \(path): input type \(method.inputType) is not defined") }
-                if messages[output] == nil { problems.append("method \(path): output type \(method.outputType) is not defined") }
+                if messages[input] == nil { problems.append(Diagnostic(.schema, "schema.method.undefined-type", .warning, "method \(path): input type \(method.inputType) is not defined")) }
+                if messages[output] == nil { problems.append(Diagnostic(.schema, "schema.method.undefined-type", .warning, "method \(path): output type \(method.outputType) is not defined")) }
                 guard methods[path] == nil else { continue }
                 methods[path] = MethodSchema(path: path, serviceName: fullName, name: method.name, inputType: input, outputType: output,
                                              clientStreaming: method.clientStreaming, serverStreaming: method.serverStreaming)
@@ -156,7 +157,7 @@ struct PoolBuilder {
         var type = proto.hasType ? FieldType(proto.type) : nil
         if !proto.typeName.isEmpty {
             guard let resolved = resolve(proto.typeName, scope: scope) else {
-                problems.append("field \(owner).\(proto.name): type \(proto.typeName) is not defined")
+                problems.append(Diagnostic(.schema, "schema.field.undefined-type", .warning, "field \(owner).\(proto.name): type \(proto.typeName) is not defined"))
                 return FieldSchema(name: proto.name, jsonName: proto.hasJsonName ? proto.jsonName : nil, number: Int(proto.number),
                                    type: type ?? .message, isRepeated: proto.label == .repeated, typeName: PoolBuilder.plain(proto.typeName),
                                    oneofName: oneofName(proto, oneofs))

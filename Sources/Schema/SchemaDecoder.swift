@@ -1,4 +1,5 @@
 import Protobuf
+import WireCore
 
 /// Decodes protobuf messages against a `DescriptorPool`, producing the proto3 JSON shape
 /// (protobuf.dev "ProtoJSON Format"): members named by field, enums by value name, well-known
@@ -64,15 +65,15 @@ public struct SchemaDecoded: Sendable {
     public var typeName: String
     /// `.object(...)` for a message; a well-known type at the top in its JSON form.
     public var value: ProtoValue
-    /// Malformed bytes and out-of-range values, with absolute byte offsets.
-    public var problems: [String]
+    /// Malformed bytes and out-of-range values (`schema.…` codes), with absolute byte offsets.
+    public var problems: [Diagnostic]
     /// Fields whose wire type contradicts the schema (and strings that are not UTF-8): evidence
     /// that the bytes are not of this type.
     public var contradictions: Int
     /// Occurrences of field numbers the schema does not know.
     public var unknownFields: Int
 
-    public init(typeName: String, value: ProtoValue, problems: [String] = [], contradictions: Int = 0, unknownFields: Int = 0) {
+    public init(typeName: String, value: ProtoValue, problems: [Diagnostic] = [], contradictions: Int = 0, unknownFields: Int = 0) {
         self.typeName = typeName
         self.value = value
         self.problems = problems
@@ -86,7 +87,7 @@ public struct SchemaDecoded: Sendable {
 /// What decoding found, for a message written straight as JSON (`SchemaDecoder.writeJSON`).
 public struct SchemaDecodeReport: Sendable, Equatable {
     public var typeName: String
-    public var problems: [String]
+    public var problems: [Diagnostic]
     public var contradictions: Int
     public var unknownFields: Int
     /// Message levels (the message or messages inside it) that were not plain and were written

@@ -37,7 +37,7 @@ struct SchemaLoader {
         files += try compileSources()
         if let reflect = options.reflect.flatMap(ReflectTarget.init) { files += await reflectedFiles(reflect) }
         let pool = DescriptorPool(files: files)
-        for problem in pool.problems { TextOutput.error("schema: " + problem) }
+        for problem in pool.problems { TextOutput.error("schema: " + problem.message) }
         var types = MessageTypes(pool: pool)
         for (flag, name) in [("--type", options.type), ("--request-type", options.requestType), ("--response-type", options.responseType)] {
             if let name, pool.message(named: name) == nil {

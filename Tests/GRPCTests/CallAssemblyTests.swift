@@ -5,6 +5,7 @@ import HTTP2
 import HTTPExchange
 import Testing
 import TestSupport
+import WireCore
 import Zlib
 
 typealias F = HTTP2FrameBuilder
@@ -145,7 +146,8 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.incomplete && call.status == nil)
         // Preface (24), SETTINGS (9), SETTINGS ACK (9), HEADERS (9 + block), DATA header (9).
         let offset = 24 + 9 + 9 + 9 + LiteralHeaderBlock.encode(requestHeaders).count + 9
-        #expect(call.warnings == ["client message at stream offset \(offset) cut short: 7 of 9 bytes"])
+        #expect(call.warnings.map(\.message) == ["client message at stream offset \(offset) cut short: 7 of 9 bytes"])
+        #expect(call.warnings.map(\.code) == ["grpc.message.cut-short"] && call.warnings.first?.span == ByteSpan(start: Int(offset), count: 7))
     }
 
     /// A message cut inside its 5-byte prefix: its length was never known.
@@ -156,7 +158,7 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         let call = try #require(calls(packets).first)
         #expect(call.requests.map(\.bytes) == [[5]])
         let offset = 24 + 9 + 9 + 9 + LiteralHeaderBlock.encode(requestHeaders).count + 9 + 6
-        #expect(call.warnings == ["client message at stream offset \(offset) cut short: 3 of an unknown number of bytes"])
+        #expect(call.warnings.map(\.message) == ["client message at stream offset \(offset) cut short: 3 of an unknown number of bytes"])
     }
 
     /// A view that shows only calls asks for no layer detail and no frame notes: the calls are the
@@ -198,8 +200,8 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [("grpc-status", "0")]), endStream: true)))
         let call = try #require(calls(packets).first)
         #expect(call.requests.isEmpty)
-        #expect(call.warnings.contains { $0.contains("declares 2147483647 bytes, over the 67108864-byte limit; skipped") })
+        #expect(call.warnings.contains { $0.code == "grpc.message.too-large" && $0.message.contains("declares 2147483647 bytes, over the 67108864-byte limit; skipped") })
         // The skipped message is also cut short: 5 + 3 of its bytes arrived.
-        #expect(call.warnings.contains { $0.hasSuffix("cut short: 8 of 2147483652 bytes") })
+        #expect(call.warnings.contains { $0.message.hasSuffix("cut short: 8 of 2147483652 bytes") })
     }
 }

@@ -22,7 +22,8 @@ func decodeFrames(_ bytes: [UInt8], chunk: Int = .max, searching: Bool = false) 
 
 extension [FrameDecoder.Output] {
     var frames: [Frame] { compactMap { if case let .frame(f) = $0 { f } else { nil } } }
-    var skipped: [(ByteSpan, String)] { compactMap { if case let .skipped(s, r) = $0 { (s, r) } else { nil } } }
+    var skipped: [(ByteSpan, String)] { compactMap { if case let .skipped(d) = $0 { (d.span!, d.message) } else { nil } } }
+    var skipCodes: [String] { compactMap { if case let .skipped(d) = $0 { d.code } else { nil } } }
 }
 
 let everyFrameType: [UInt8] = F.settings([(1, 4096), (3, 100), (4, 1 << 20), (5, 16384), (6, 8192), (8, 1), (9, 1), (0x42, 7)])
@@ -136,6 +137,7 @@ let everyFrameType: [UInt8] = F.settings([(1, 4096), (3, 100), (4, 1 << 20), (5,
         #expect(outputs.frames.map(\.type) == [.ping, .data])
         #expect(outputs.skipped.map(\.0) == [ByteSpan(start: 0, count: first.count)])
         #expect(outputs.skipped.first?.1 == "DATA frame cut by a capture gap of 40 bytes")
+        #expect(outputs.skipCodes.first == "http2.skip.frame-cut-by-gap")
     }
 
     @Test func gapOverAFrameHeaderSearchesAgain() {

@@ -63,12 +63,14 @@ final class HostileInputTests: XCTestCase {
             XCTAssertEqual(decoded.problems.count, 1, "\(decoded.problems)")
             XCTAssertEqual(members.last?.name, "!")
             XCTAssertEqual(members.last?.jsonName, "@error")
-            XCTAssertTrue(["(at byte 50)", "(at byte 67)", "(at byte 81)", "(at byte 90)"].contains { decoded.problems[0].hasSuffix($0) }, decoded.problems[0])
+            XCTAssertTrue(["(at byte 50)", "(at byte 67)", "(at byte 81)", "(at byte 90)"].contains { decoded.problems[0].message.hasSuffix($0) }, decoded.problems[0].message)
+            XCTAssertTrue([50, 67, 81, 90].contains(decoded.problems[0].span?.start ?? -1), "the span starts where the message says")
         }
         // Cut inside the package: the name is kept, the error points at the package field (offset 50 + 17).
         let decoded = try XCTUnwrap(decoder.decode(full[..<20], as: "google.protobuf.FileDescriptorProto", baseOffset: 50))
         guard case .string("truncated.proto")? = member(decoded.value, "name") else { return XCTFail("\(decoded.value)") }
-        XCTAssertEqual(decoded.problems, ["field 2: length 12 runs past the end (1 bytes left) (at byte 67)"])
+        XCTAssertEqual(decoded.problems.map(\.message), ["field 2: length 12 runs past the end (1 bytes left) (at byte 67)"])
+        XCTAssertEqual(decoded.problems.map(\.code), ["schema.wire.malformed"])
     }
 
     func testTruncatedNestedMessageIsContained() throws {
@@ -76,7 +78,7 @@ final class HostileInputTests: XCTestCase {
         let bytes: [UInt8] = [0x8A, 0x01, 0x02, 0x18, 0x80, 0x18, 0x04]
         let decoded = try XCTUnwrap(decoder.decode(bytes[...], as: "grpcdump.test.Scalars"))
         XCTAssertEqual(decoded.problems.count, 1)
-        XCTAssertTrue(decoded.problems[0].hasSuffix("(at byte 3)"), decoded.problems[0])
+        XCTAssertTrue(decoded.problems[0].message.hasSuffix("(at byte 3)"), decoded.problems[0].message)
         guard let child = member(decoded.value, "child"), case .string? = member(child, "!") else { return XCTFail("\(decoded.value)") }
         guard case .int(4)? = member(decoded.value, "f_int32") else { return XCTFail("\(decoded.value)") }
     }
@@ -89,7 +91,8 @@ final class HostileInputTests: XCTestCase {
         }
         let decoded = try XCTUnwrap(decoder.decode(bytes[...], as: "grpcdump.test.Scalars"))
         XCTAssertEqual(decoded.problems.count, 1, "\(decoded.problems)")
-        XCTAssertTrue(decoded.problems[0].contains("deeper than 100"))
+        XCTAssertTrue(decoded.problems[0].message.contains("deeper than 100"))
+        XCTAssertEqual(decoded.problems[0].code, "schema.depth-limit")
         // Groups nested deeply: start tags only.
         let groups: [UInt8] = Array((0..<5000).map { _ in [UInt8(0xF3), 0x01] }.joined())
         let grouped = try XCTUnwrap(decoder.decode(groups[...], as: "grpcdump.test.Scalars"))
@@ -183,7 +186,7 @@ extension HostileInputTests {
             if !decoded.problems.isEmpty { problems += 1 }
             contradictions += decoded.contradictions
             for problem in decoded.problems {
-                XCTAssertTrue(problem.contains("(at byte ") || problem.contains("at byte"), problem)
+                XCTAssertTrue(problem.message.contains("at byte") && problem.span != nil && problem.code.hasPrefix("schema."), problem.message)
             }
         }
         XCTAssertGreaterThan(problems, 100)

@@ -34,8 +34,9 @@ final class WellKnownTypesTests: XCTestCase {
             let decoded = try XCTUnwrap(SchemaDecoder(pool: Fixtures.wktPool).decode(message[...], as: name, baseOffset: 10))
             guard case .object = decoded.value else { return XCTFail("\(decoded.value)") }
             XCTAssertEqual(decoded.problems.count, 1)
-            XCTAssertTrue(decoded.problems.first?.contains("out of range") == true, "\(decoded.problems)")
-            XCTAssertTrue(decoded.problems.first?.contains("at byte 10") == true, "\(decoded.problems)")
+            XCTAssertTrue(decoded.problems.first?.message.contains("out of range") == true, "\(decoded.problems)")
+            XCTAssertTrue(decoded.problems.first?.message.contains("at byte 10") == true, "\(decoded.problems)")
+            XCTAssertEqual(decoded.problems.first?.code, "schema.well-known.invalid")
         }
     }
 

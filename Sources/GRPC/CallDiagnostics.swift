@@ -1,0 +1,49 @@
+import ByteStream
+import WireCore
+
+extension Layer {
+    public static let grpc = Layer(rawValue: "grpc")
+}
+
+/// The problems found in a call, with stable codes (safe to match in scripts and tests) and,
+/// where they concern bytes, the packet and stream span. Their messages are what views show.
+enum CallDiagnostic {
+    /// gRPC doc "PROTOCOL-HTTP2.md": Timeout → TimeoutValue TimeoutUnit.
+    static func invalidTimeout(_ value: String) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.timeout.invalid", .warning, "grpc-timeout \"\(value)\" is not a valid timeout")
+    }
+
+    static func statusNotANumber(_ text: String) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.status.not-a-number", .warning, "grpc-status \"\(text)\" is not a number")
+    }
+
+    static let invalidPercentEncoding = Diagnostic(.grpc, "grpc.message.percent-encoding", .warning,
+                                                   "grpc-message has an invalid percent-encoding; shown as sent")
+
+    static func invalidStatusDetails(at character: Int) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.status-details.base64", .warning, "grpc-status-details-bin is not valid base64 at character \(character)")
+    }
+
+    static func secondClientHeaderBlock(stream: UInt32) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.headers.client-trailers", .warning, "client sent a second header block (trailers) on stream \(stream)")
+    }
+
+    static func messageTooLarge(_ direction: Direction, length: Int, offset: Int64, packet: Int, limit: Int) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.message.too-large", .warning,
+                   "\(direction.sender) message at stream offset \(offset) (packet \(packet)) declares \(length) bytes, over the \(limit)-byte limit; skipped",
+                   packet: packet, span: ByteSpan(start: Int(offset), count: MessageDeframer.prefixLength),
+                   length: .init(required: length, available: limit, source: "gRPC message length prefix"))
+    }
+
+    static func messageCutShort(_ direction: Direction, offset: Int64, received: Int, declared: Int?) -> Diagnostic {
+        let of = declared.map { "\($0 + MessageDeframer.prefixLength)" } ?? "an unknown number of"
+        return Diagnostic(.grpc, "grpc.message.cut-short", .warning,
+                          "\(direction.sender) message at stream offset \(offset) cut short: \(received) of \(of) bytes",
+                          span: ByteSpan(start: Int(offset), count: received),
+                          length: declared.map { .init(required: $0 + MessageDeframer.prefixLength, available: received, source: "gRPC message length prefix") })
+    }
+
+    static let missingStatus = Diagnostic(.grpc, "grpc.status.missing", .warning, "no grpc-status in the trailers")
+
+    static let startNotCaptured = Diagnostic(.grpc, "grpc.stream.start-not-captured", .note, "the start of this stream was not captured")
+}
