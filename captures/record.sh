@@ -70,4 +70,15 @@ if wanted reference-mtls12; then  # mutual TLS, TLS 1.2 (CLIENT_RANDOM key-log l
     record reference-mtls12.pcap 50444 tcpdump "$BIN call --target 127.0.0.1:50444 --mtls --tls-max 1.2 $TLS_ARGS \
         --scenario unary --scenario client-streaming --scenario bidi-chat"
 fi
+# Plaintext twins of the TLS captures: the same scenarios, so that the decrypted calls can be
+# compared with them (`grpcdump diff`, CLITests/TLSTwinTests).
+if wanted reference-tls-twin; then
+    start 50453 "$BIN" serve --port 50453 --quiet
+    record reference-tls-twin.pcap 50453 tcpdump "$BIN call --target 127.0.0.1:50453 $SOME"
+fi
+if wanted reference-mtls12-twin; then
+    start 50454 "$BIN" serve --port 50454 --quiet
+    record reference-mtls12-twin.pcap 50454 tcpdump "$BIN call --target 127.0.0.1:50454 \
+        --scenario unary --scenario client-streaming --scenario bidi-chat"
+fi
 ls -la "$OUT"/reference-* >&2

@@ -4,6 +4,7 @@ import GRPC
 import HTTP2
 import Packet
 import Reassembly
+import TLS
 import WireCore
 
 /// What the analysis pipeline reports, in capture order.
@@ -12,8 +13,12 @@ public enum AnalysisEvent: Sendable {
     case diagnostic(Diagnostic)
     case tcp(ReassemblyEvent)
     case http2(HTTP2Event)
-    /// A connection whose bytes no layer decodes (TLS for now, HTTP/1.x, or no HTTP/2 found).
+    /// A connection whose bytes no layer decodes (HTTP/1.x for now, or no HTTP/2 found).
     case undecoded(ConnectionID, OtherProtocol, packet: Int)
+    /// A TLS handshake message, alert or key change (with layer detail).
+    case tlsMessage(TLSMessage)
+    /// A TLS connection ended: what its handshake showed and whether it was decrypted.
+    case tlsSession(TLSSession)
     /// A gRPC call that completed (or was cut off by the end of its connection).
     case call(GRPCCall)
     /// A message of a call still in progress (only with `CallAssembler.Configuration.reportsArrivingMessages`).
@@ -29,6 +34,8 @@ public struct Analyzer: Sendable {
         public var defragmenter = IPDefragmenter()
         /// How far up the layers to decode.
         public var depth = AnalysisDepth.calls
+        /// Secrets for TLS (`--keylog`); a capture's own secrets blocks are added as they are read.
+        public var keyLog = KeyLog()
         public var calls = CallAssembler.Configuration()
         /// Report what lies between connections and calls: TCP data, gaps and segment notes, and
         /// HTTP/2 events. Off for views that show only calls; connection events (opened, roles
@@ -45,7 +52,7 @@ public struct Analyzer: Sendable {
     private var roles = RoleSettlement()
     /// Each open connection's layers above TCP (none for `--layer tcp`).
     private var pipelines: [ConnectionID: ConnectionPipeline] = [:]
-    private let settings: PipelineSettings
+    private var settings: PipelineSettings
     /// Event arrays reused from packet to packet (their storage, not their contents).
     private var tcpScratch: [ReassemblyEvent] = []
     private var lastPacket = 0
@@ -56,9 +63,29 @@ public struct Analyzer: Sendable {
     public init(configuration: Configuration = Configuration()) {
         decoder = PacketDecoder(defragmenter: configuration.defragmenter)
         reassembler = TCPReassembler(configuration: configuration.reassembly)
-        settings = PipelineSettings(depth: configuration.depth, calls: configuration.calls,
+        settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls,
                                     reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
         if configuration.depth != .tcp { statistics.http2 = HTTP2Statistics() }
+    }
+
+    /// The secrets TLS is decrypted with.
+    public var keyLog: KeyLog { settings.keyLog }
+
+    /// The ClientHello randoms of the TLS sessions seen so far, in the order they were seen.
+    public private(set) var clientRandoms: [[UInt8]] = []
+
+    /// New secrets (a key log file that grew, a pcapng Decryption Secrets Block): connections whose
+    /// records wait for keys are decrypted now.
+    public mutating func addSecrets(_ keys: KeyLog, into events: inout [AnalysisEvent]) {
+        guard !keys.isEmpty || !keys.problems.isEmpty else { return }
+        for problem in keys.problems { report(problem, into: &events) }
+        var merged = settings.keyLog
+        merged.merge(keys)
+        settings.keyLog = merged
+        guard settings.depth != .tcp else { return }
+        for id in pipelines.keys.sorted() {
+            pipelines[id]?.keysChanged(settings: settings, statistics: &statistics.http2!, into: &events)
+        }
     }
 
     /// Connections currently open (for memory accounting and progress).
@@ -74,6 +101,10 @@ public struct Analyzer: Sendable {
         case let .diagnostic(diagnostic):
             statistics.diagnostics += 1
             events.append(.diagnostic(diagnostic))
+        case let .secrets(type, data):
+            // pcapng Decryption Secrets Block: type 0x544c534b ("TLSK") is an NSS key log.
+            guard type == CaptureRecord.tlsKeyLogSecrets else { return }
+            addSecrets(KeyLog(text: data, source: "pcapng secrets block"), into: &events)
         case let .packet(packet):
             ingest(packet, passesFilter: passesFilter, into: &events)
         }
@@ -127,19 +158,27 @@ public struct Analyzer: Sendable {
     private mutating func forward(_ tcpEvents: inout [ReassemblyEvent], into events: inout [AnalysisEvent]) {
         guard !tcpEvents.isEmpty else { return }
         roles.settle(&tcpEvents, reassembler: &reassembler)
-        for event in tcpEvents {
+        var index = 0
+        while index < tcpEvents.count {
+            let event = tcpEvents[index]
             switch event {
             case .opened, .rolesChanged: events.append(.tcp(event))
             case .closed: break
             case .data, .gap, .segment: if settings.reportsLayerDetail { events.append(.tcp(event)) }
             }
-            defer { if case .closed = event { events.append(.tcp(event)) } }
+            defer {
+                if case .closed = event { events.append(.tcp(event)) }
+                index += 1
+            }
             guard settings.depth != .tcp, let stream = event.byteStream else { continue }
             switch stream {
             case let .opened(info):
                 pipelines[info.id] = ConnectionPipeline(info, settings: settings)
             case let .data(data):
-                pipelines[data.position.connection]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+                let id = data.position.connection
+                pipelines[id]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+                settleRoles(id, batch: &tcpEvents, at: index, into: &events)
+                if let random = pipelines[id]?.takeNewClientRandom() { clientRandoms.append(random) }
             case let .gap(gap):
                 pipelines[gap.position.connection]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
             case let .closed(end):
@@ -147,6 +186,15 @@ public struct Analyzer: Sendable {
                 pipeline.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
             }
         }
+    }
+
+    /// A layer of the connection found who its client is (TLS secrets of a session joined
+    /// mid-way): TCP is told, and the views learn the settled roles.
+    private mutating func settleRoles(_ id: ConnectionID, batch: inout [ReassemblyEvent], at index: Int, into events: inout [AnalysisEvent]) {
+        guard let sender = pipelines[id]?.takeClientEvidence(), let info = pipelines[id]?.info,
+              let settled = roles.settle(info, sender: sender, evidence: .tlsClientSecret, batch: &batch, after: index, reassembler: &reassembler)
+        else { return }
+        events.append(.tcp(.rolesChanged(settled)))
     }
 
     private mutating func expireFragmentsIfDue(_ time: Timestamp, into events: inout [AnalysisEvent]) {

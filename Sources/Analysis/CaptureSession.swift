@@ -1,4 +1,5 @@
 import Capture
+import TLS
 import WireCore
 
 /// Bytes of a capture file in, analysis events out: the reader and the analyzer joined, with an
@@ -33,6 +34,11 @@ public struct CaptureSession: Sendable {
             for record in reader.finish() { filterAndIngest(record, into: &events) }
         }
         analyzer.finish(into: &events)
+    }
+
+    /// Secrets from outside the capture (a key log that grew during a live capture).
+    public mutating func addSecrets(_ keys: KeyLog, into events: inout [AnalysisEvent]) {
+        analyzer.addSecrets(keys, into: &events)
     }
 
     /// A record that did not come from capture file bytes (a live capture's packets).

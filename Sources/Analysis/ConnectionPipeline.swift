@@ -2,11 +2,14 @@ import ByteStream
 import GRPC
 import HTTP2
 import HTTPExchange
+import TLS
 
 /// How far up the layers a capture is decoded, chosen by the view asked for.
 public enum AnalysisDepth: Sendable, Hashable {
     /// TCP connections only (`--layer tcp`).
     case tcp
+    /// Up to TLS sessions (`--layer tls`): decrypted, the plaintext not decoded further.
+    case tls
     /// Up to HTTP/2 frames (`--layer http2`).
     case http2
     /// Up to gRPC calls (the call view).
@@ -16,13 +19,16 @@ public enum AnalysisDepth: Sendable, Hashable {
 /// What every connection's pipeline is set up with.
 struct PipelineSettings: Sendable {
     var depth: AnalysisDepth
+    /// The secrets TLS is decrypted with (grows while a live capture's key log does).
+    var keyLog: KeyLog
     var calls: CallAssembler.Configuration
     var reportsLayerDetail: Bool
     var describesFrames: Bool
 }
 
-/// All of one connection's state above TCP: the demultiplexer that names its next layer, that
-/// layer (HTTP/2), and the calls in progress on it. Created when the connection opens, dropped
+/// All of one connection's state above TCP: the demultiplexer that names its next layer, TLS
+/// when the bytes are TLS (its plaintext then goes through a demultiplexer of its own), HTTP/2,
+/// and the calls in progress on it. Created when the connection opens, dropped
 /// when it closes; nothing in it is shared with another connection, so connections can be
 /// decoded apart (the unit that threads shard).
 struct ConnectionPipeline: Sendable {
@@ -35,17 +41,31 @@ struct ConnectionPipeline: Sendable {
     }
 
     let id: ConnectionID
+    /// The connection as TCP first reported it (its roles may be settled later).
+    let info: ConnectionInfo
+    /// The TLS session's ClientHello random, once it is known (for writing the session's secrets
+    /// next to its packets); taken by the analyzer.
+    private var clientRandomReported = false
+    private(set) var newClientRandom: [UInt8]?
+    /// A layer found who the client is (TLS secrets of a session joined mid-way): the sender of
+    /// the bytes labelled so far with this direction. Taken by the analyzer, which tells TCP.
+    private(set) var clientEvidence: Direction?
     /// Whether the transport saw the connection start (so stream offset 0 is its real start).
     private let handshakeSeen: Bool
     private var next = NextStage.undecided(StreamDemultiplexer())
+    /// TLS, once the first bytes named it: the connection's events go through it, and its
+    /// plaintext to `next`.
+    private var security: TLSConnection?
     private var calls: CallAssembler?
     /// Scratch arrays reused from event to event (their storage, not their contents).
+    private var tlsOutputs: [TLSOutput] = []
     private var http2Events: [HTTP2Event] = []
     private var exchangeEvents: [ExchangeEvent] = []
     private var completedCalls: [GRPCCall] = []
 
     init(_ info: ConnectionInfo, settings: PipelineSettings) {
         id = info.id
+        self.info = info
         handshakeSeen = !info.clientEvidence.isInferred
         calls = settings.depth == .calls ? CallAssembler(configuration: settings.calls) : nil
     }
@@ -53,13 +73,75 @@ struct ConnectionPipeline: Sendable {
     /// Feeds one byte-stream event of this connection; appends what the layers made of it.
     mutating func process(_ event: ByteStreamEvent, settings: PipelineSettings, statistics: inout HTTP2Statistics,
                           into events: inout [AnalysisEvent]) {
+        guard var tls = security else { return processPlaintext(event, settings: settings, statistics: &statistics, into: &events) }
+        security = nil  // taken out while it changes, so that its buffers are not copied
+        if tls.keyLogGeneration != settings.keyLog.generation { tls.updateKeys(settings.keyLog, into: &tlsOutputs) }
+        switch event {
+        case let .data(data): tls.receive(data, into: &tlsOutputs)
+        case let .gap(gap): tls.gap(gap, into: &tlsOutputs)
+        case let .closed(end): tls.finish(end, into: &tlsOutputs)
+        case .opened: break
+        }
+        if !clientRandomReported, let random = tls.session.clientRandom {
+            clientRandomReported = true
+            newClientRandom = random
+        }
+        security = tls
+        forwardTLS(settings: settings, statistics: &statistics, into: &events)
+    }
+
+    /// The ClientHello random, the first time it is asked for after it became known.
+    mutating func takeNewClientRandom() -> [UInt8]? {
+        defer { newClientRandom = nil }
+        return newClientRandom
+    }
+
+    /// The evidence of who the client is, once.
+    mutating func takeClientEvidence() -> Direction? {
+        defer { clientEvidence = nil }
+        return clientEvidence
+    }
+
+    /// The key log grew (a live capture's, or a secrets block in the file): records waiting for
+    /// keys are opened now.
+    mutating func keysChanged(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
+        guard var tls = security, tls.keyLogGeneration != settings.keyLog.generation else { return }
+        security = nil
+        tls.updateKeys(settings.keyLog, into: &tlsOutputs)
+        security = tls
+        forwardTLS(settings: settings, statistics: &statistics, into: &events)
+    }
+
+    /// Hands TLS's plaintext to the next layer; its handshake notes and session to the views.
+    private mutating func forwardTLS(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
+        let outputs = tlsOutputs
+        tlsOutputs.removeAll(keepingCapacity: true)
+        for output in outputs {
+            switch output {
+            case let .stream(plaintext):
+                processPlaintext(plaintext, settings: settings, statistics: &statistics, into: &events)
+            case let .message(message):
+                if settings.reportsLayerDetail { events.append(.tlsMessage(message)) }
+            case let .clientEvidence(sender):
+                clientEvidence = sender
+            case let .session(session):
+                statistics.tlsConnections += 1
+                if session.decrypted { statistics.tlsDecrypted += 1 }
+                events.append(.tlsSession(session))
+            }
+        }
+    }
+
+    /// The byte stream after TLS, if any: the demultiplexer, then the layer it named.
+    private mutating func processPlaintext(_ event: ByteStreamEvent, settings: PipelineSettings, statistics: inout HTTP2Statistics,
+                                           into events: inout [AnalysisEvent]) {
         switch next {
         case var .undecided(demux):
             if case let .closed(end) = event {
                 next = .undecoded
                 if demux.holdsBytes {
                     report(.unknown, packet: end.lastPacket, settings, &statistics, &events)
-                } else if end.bytes.reduce(0, +) == 0 {
+                } else if security == nil, end.bytes.reduce(0, +) == 0 {
                     statistics.emptyConnections += 1
                 }
                 return
@@ -67,8 +149,15 @@ struct ConnectionPipeline: Sendable {
             next = .undecoded  // the demultiplexer is taken out while it grows
             guard let (layer, replay) = demux.take(event) else { return next = .undecided(demux) }
             switch layer {
+            case _ where settings.depth == .tls && security != nil:
+                break  // `--layer tls`: the plaintext is not decoded further
             case .http2:
                 next = .http2(HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames))
+                for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
+            case .tls where security == nil:
+                // Its plaintext gets a demultiplexer of its own (ALPN h2, HTTP/1.1, …).
+                security = TLSConnection(id: id, keyLog: settings.keyLog)
+                next = .undecided(StreamDemultiplexer())
                 for held in replay { process(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls: report(.tls, packet: Self.packet(of: event), settings, &statistics, &events)
             case .http1: report(.http1, packet: Self.packet(of: event), settings, &statistics, &events)
@@ -81,7 +170,7 @@ struct ConnectionPipeline: Sendable {
             case let .closed(end): connection.finish(end, into: &http2Events)
             case .opened: break
             }
-            if case let .closed(end) = event, !connection.isHTTP2, connection.other == nil, end.bytes.reduce(0, +) == 0 {
+            if case let .closed(end) = event, security == nil, !connection.isHTTP2, connection.other == nil, end.bytes.reduce(0, +) == 0 {
                 statistics.emptyConnections += 1
             }
             next = .http2(connection)
@@ -115,7 +204,10 @@ struct ConnectionPipeline: Sendable {
             if settings.calls.reportsArrivingMessages {
                 for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
             }
-            for call in completedCalls { events.append(.call(call)) }
+            for var call in completedCalls {
+                call.security = security?.session.security
+                events.append(.call(call))
+            }
             completedCalls.removeAll(keepingCapacity: true)
         }
     }

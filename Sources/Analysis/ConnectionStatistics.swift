@@ -9,6 +9,9 @@ public struct HTTP2Statistics: Sendable, Hashable {
     public var otherConnections: [OtherProtocol: Int] = [:]
     /// Connections that carried no payload at all.
     public var emptyConnections = 0
+    /// TLS connections, and those whose protected records were all decrypted.
+    public var tlsConnections = 0
+    public var tlsDecrypted = 0
     public var frames = 0
     public var violations = 0
 
@@ -28,6 +31,8 @@ public struct HTTP2Statistics: Sendable, Hashable {
         http2Connections += other.http2Connections
         otherConnections.merge(other.otherConnections, uniquingKeysWith: +)
         emptyConnections += other.emptyConnections
+        tlsConnections += other.tlsConnections
+        tlsDecrypted += other.tlsDecrypted
         frames += other.frames
         violations += other.violations
     }

@@ -24,7 +24,10 @@ struct RoleSettlement: Sendable {
                 guard let info = guessed[id], let evidence = StreamSniffer.clientEvidence(data.bytes) else { break }
                 guessed[id] = nil
                 if let settled = reassembler.settleClient(of: info, sender: data.position.direction, evidence: evidence) {
-                    index += Self.turnAround(settled, in: &batch)
+                    Self.turnAround(settled, in: &batch, from: 0)
+                    let first = batch.firstIndex { $0.concerns(settled.id) && !$0.isOpened } ?? batch.endIndex
+                    batch.insert(.rolesChanged(settled), at: first)
+                    index += 1
                 }
             default:
                 break
@@ -33,12 +36,22 @@ struct RoleSettlement: Sendable {
         }
     }
 
-    /// Reverses the directions of `info`'s events in `batch` (they were made before the swap) and
-    /// puts `rolesChanged` before the first of them that is not `opened`; returns 1 (the event
-    /// inserted).
-    private static func turnAround(_ info: ConnectionInfo, in batch: inout [ReassemblyEvent]) -> Int {
-        var first: Int?
-        for index in batch.indices {
+    /// Evidence from a layer above, found while the events of `batch` were being handed on (a
+    /// TLS session joined mid-way, whose secrets say who the client is): TCP settles the roles,
+    /// and the events of the connection after `index`, made before the swap, are turned around.
+    /// Returns the connection's new info when the roles were swapped.
+    mutating func settle(_ info: ConnectionInfo, sender: Direction, evidence: ClientEvidence,
+                         batch: inout [ReassemblyEvent], after index: Int, reassembler: inout TCPReassembler) -> ConnectionInfo? {
+        guessed[info.id] = nil
+        guard let settled = reassembler.settleClient(of: info, sender: sender, evidence: evidence) else { return nil }
+        Self.turnAround(settled, in: &batch, from: index + 1)
+        return settled
+    }
+
+    /// Reverses the directions of `info`'s events in `batch` from `start` on (they were made
+    /// before the swap), and puts the swapped roles into its `closed` summary.
+    private static func turnAround(_ info: ConnectionInfo, in batch: inout [ReassemblyEvent], from start: Int) {
+        for index in batch.indices.dropFirst(start) {
             switch batch[index] {
             case var .data(data) where data.position.connection == info.id:
                 data.position.direction = data.position.direction.reversed
@@ -56,9 +69,21 @@ struct RoleSettlement: Sendable {
             default:
                 continue
             }
-            if first == nil { first = index }
         }
-        batch.insert(.rolesChanged(info), at: first ?? batch.endIndex)
-        return 1
     }
+}
+
+extension ReassemblyEvent {
+    /// Whether the event belongs to connection `id`.
+    func concerns(_ id: ConnectionID) -> Bool {
+        switch self {
+        case let .opened(info), let .rolesChanged(info): info.id == id
+        case let .data(data): data.position.connection == id
+        case let .gap(gap): gap.position.connection == id
+        case let .segment(note): note.position.connection == id
+        case let .closed(summary): summary.info.id == id
+        }
+    }
+
+    var isOpened: Bool { if case .opened = self { true } else { false } }
 }

@@ -29,6 +29,9 @@ public enum ClientEvidence: String, Sendable, Hashable {
     case synAck = "syn-ack"
     /// It sent the HTTP/2 client connection preface (RFC 9113 §3.4).
     case http2Preface = "http2-preface"
+    /// Its TLS records open with a client traffic secret of the key log (a session joined after
+    /// its handshake).
+    case tlsClientSecret = "tls-client-secret"
     /// Inferred from the port numbers: the server's is well known or not ephemeral.
     case ports
 

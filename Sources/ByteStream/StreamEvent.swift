@@ -51,6 +51,9 @@ public struct StreamGap: Sendable, Hashable {
         case snapLength = "cut by snapshot length"
         /// Out-of-order data exceeded the buffer limit before the hole was filled.
         case bufferLimit = "buffer limit"
+        /// Protected records that could not be opened (a layer that decrypts), or plaintext
+        /// before the first record it could open (a session joined mid-way).
+        case notDecrypted = "not decrypted"
     }
 
     public var position: StreamPosition

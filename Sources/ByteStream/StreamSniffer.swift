@@ -38,6 +38,24 @@ public enum StreamSniffer {
         return words.count >= 2 && words[1].elementsEqual("101".utf8) ? .switchingProtocols(length: length) : .other
     }
 
+    /// Whether `bytes` begin with whole TLS records (RFC 8446 §5.1: content type 20–23, version
+    /// 3.x, a length of at most 2^14 + 2048), chained to the next header or to the end of the
+    /// bytes: a TLS connection seen after its handshake. `nil`: too few bytes to tell.
+    public static func startsWithTLSRecords(_ bytes: ArraySlice<UInt8>) -> Bool? {
+        var index = bytes.startIndex
+        var records = 0
+        while index + 5 <= bytes.endIndex {
+            let type = bytes[index], major = bytes[index + 1], minor = bytes[index + 2]
+            let length = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
+            guard (20...23).contains(type), major == 3, minor <= 4, length <= (1 << 14) + 2048 else { return false }
+            guard index + 5 + length <= bytes.endIndex else { return records > 0 ? true : nil }
+            index += 5 + length
+            records += 1
+        }
+        if index == bytes.endIndex { return records > 0 ? true : nil }
+        return records > 0 ? true : nil
+    }
+
     /// What the first bytes of a direction say about its sender's role: the HTTP/2 client preface
     /// (at least its first 8 bytes) is sent only by a client.
     public static func clientEvidence(_ firstBytes: ArraySlice<UInt8>) -> ClientEvidence? {

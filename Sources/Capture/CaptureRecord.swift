@@ -9,4 +9,11 @@ public enum CaptureRecord: Sendable {
     case packet(CapturedPacket)
     /// A problem in the container itself (corrupt or truncated records, unknown format).
     case diagnostic(Diagnostic)
+    /// A pcapng Decryption Secrets Block (pcapng §4.7): its secrets type and data.
+    case secrets(type: UInt32, data: [UInt8])
+}
+
+extension CaptureRecord {
+    /// pcapng Decryption Secrets Block type 0x544c534b ("TLSK"): an NSS key log.
+    public static let tlsKeyLogSecrets: UInt32 = 0x544C_534B
 }

@@ -14,6 +14,8 @@ struct PcapngSection: Sendable {
     static let obsoletePacketType: UInt32 = 2
     static let simplePacketType: UInt32 = 3
     static let enhancedPacketType: UInt32 = 6
+    /// pcapng §4.7 Decryption Secrets Block.
+    static let decryptionSecretsType: UInt32 = 0x0A
 
     enum BlockResult {
         case needMoreBytes
@@ -70,8 +72,18 @@ struct PcapngSection: Sendable {
             return .records([.interface(interface.description)], numbered: false)
         case enhancedPacketType, obsoletePacketType, simplePacketType:
             return .records(section!.packet(type: type, body: body, blockStart: start, number: packetNumber), numbered: true)
+        case decryptionSecretsType:
+            // Secrets Type (4), Secrets Length (4), Secrets Data, padded to 32 bits; options after.
+            var body = body
+            guard let secretsType = body.readUInt32(littleEndian: littleEndian), let length = body.readUInt32(littleEndian: littleEndian),
+                  let data = body.readBytes(Int(length)) else {
+                return .records([.diagnostic(Diagnostic(.capture, "pcapng.secrets.short", .warning,
+                                                        "decryption secrets block at file offset \(start) is shorter than its secrets length; skipped",
+                                                        packet: nil, span: ByteSpan(start: start, count: Int(totalLength))))], numbered: false)
+            }
+            return .records([.secrets(type: secretsType, data: Array(data))], numbered: false)
         default:
-            // Name resolution, statistics, decryption secrets, custom blocks: nothing to decode here.
+            // Name resolution, statistics, custom blocks: nothing to decode here.
             return .records([], numbered: false)
         }
     }

@@ -54,6 +54,17 @@ public struct PcapngWriter: Sendable {
         }
     }
 
+    /// pcapng §4.7 Decryption Secrets Block: secrets type (e.g. 0x544c534b "TLSK", an NSS key
+    /// log) and the secrets, padded to 32 bits.
+    public func decryptionSecrets(type: UInt32, data: [UInt8]) -> [UInt8] {
+        block(type: 0x0A) { body in
+            body.u32(type)
+            body.u32(UInt32(data.count))
+            body.append(data)
+            body.padTo4()
+        }
+    }
+
     /// A block of a type the reader skips (e.g. 5, Interface Statistics), for tests.
     public func opaqueBlock(type: UInt32, body data: [UInt8]) -> [UInt8] {
         block(type: type) { body in

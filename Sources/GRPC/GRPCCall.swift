@@ -47,6 +47,8 @@ public struct GRPCCall: Sendable {
     public var firstResponseTime: Timestamp?
     public var end: Timestamp
     public var lastPacket: Int
+    /// What protected the call's connection (TLS version, cipher, SNI, ALPN), when something did.
+    public var security: StreamSecurity?
     /// The capture ended (or the connection did) before the call finished.
     public var incomplete = false
     /// What was wrong with the call, as diagnostics with stable codes (`grpc.…`).

@@ -30,6 +30,16 @@ enum CallJSON {
         object.add("connection", call.connection.rawValue)
         object.add("stream_id", Int(call.streamID))
         object.add("protocol", call.callProtocol.rawValue)
+        if let security = call.security {
+            // Absent on plaintext calls.
+            var tls = JSONObject()
+            tls.add("version", security.protocolName)
+            if let cipher = security.cipher { tls.add("cipher", cipher) }
+            if let sni = security.serverName { tls.add("sni", sni) }
+            if let alpn = security.alpn { tls.add("alpn", alpn) }
+            tls.add("resumed", security.resumed)
+            object.add("tls", tls)
+        }
         if let path = call.path { object.add("method", path) }
         if let authority = call.authority { object.add("authority", authority) }
         object.add("start") { $0.time(call.start) }

@@ -140,6 +140,7 @@ public struct CallView {
             line += " \(call.requests.count)→\(call.responses.count)"
         }
         if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
+        if let security = call.security { line += " [\(security.protocolName)]" }
         return line
     }
 

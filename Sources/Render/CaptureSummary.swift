@@ -18,11 +18,16 @@ public enum CaptureSummary {
                 .map { "\($0.value) \($0.key)" }
             text += ", \(statistics.skippedTotal) skipped (" + reasons.joined(separator: ", ") + ")"
         }
-        if let http2 {
+        if let http2, http2.http2Connections + http2.frames > 0 || http2.tlsConnections == 0 {
             text += "; HTTP/2: \(http2.http2Connections) connection\(http2.http2Connections == 1 ? "" : "s"), \(http2.frames) frames"
             if http2.violations > 0 { text += ", \(http2.violations) protocol violation\(http2.violations == 1 ? "" : "s")" }
+        }
+        if let http2 {
             let others = http2.otherConnections.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
             if !others.isEmpty { text += "; other connections: " + others.joined(separator: ", ") }
+        }
+        if let http2, http2.tlsConnections > 0 {
+            text += "; TLS: \(http2.tlsConnections) connection\(http2.tlsConnections == 1 ? "" : "s"), \(http2.tlsDecrypted) decrypted"
         }
         if statistics.truncatedPackets > 0 { text += ", \(statistics.truncatedPackets) cut by the snapshot length" }
         if statistics.diagnostics > 0 { text += "; \(statistics.diagnostics) warning\(statistics.diagnostics == 1 ? "" : "s")" }

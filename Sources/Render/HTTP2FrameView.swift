@@ -2,6 +2,7 @@ import Analysis
 import ByteStream
 import HPACK
 import HTTP2
+import TLS
 import Packet
 import Protobuf
 import WireCore
@@ -21,7 +22,11 @@ public struct HTTP2FrameView {
     public mutating func render(_ event: AnalysisEvent) -> [String] {
         if endpoints.follow(event) { return [] }
         switch event {
-        case .tcp, .diagnostic, .call, .message:
+        case let .tlsSession(session) where session.notDecryptedReason != nil && !json:
+            // The frames of a decrypted connection say enough; one that was not says why.
+            let ends = endpoints[session.connection].map { " \($0.client) → \($0.server)" } ?? ""
+            return ["\(session.connection)\(ends): \(session.version?.description ?? "TLS"), not decrypted: \(session.notDecryptedReason!)"]
+        case .tcp, .diagnostic, .call, .message, .tlsMessage, .tlsSession:
             return []
         case let .undecoded(connection, kind, _):
             guard !json else { return [] }

@@ -3,6 +3,7 @@ import Capture
 import LibPcap
 import Render
 import Schema
+import TLS
 
 /// What the user asked to see, for a file or a live capture.
 struct ViewRequest {
@@ -11,6 +12,9 @@ struct ViewRequest {
     let filter: CallFilter
     let types: MessageTypes?
     let preserveNames: Bool
+    /// Secrets for TLS, and the key log files (a live capture reads them again as they grow).
+    var keyLog = KeyLog()
+    var keyLogFiles: [String] = []
 }
 
 /// What reading a file and capturing live share: the session (with its filter), the view of the
@@ -31,8 +35,10 @@ struct CapturePipeline {
         self.output = output
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
+        configuration.keyLog = request.keyLog
         configuration.depth = switch output.layer {
         case .tcp: .tcp
+        case .tls: .tls
         case .http2: .http2
         case .grpc: .calls
         }
@@ -60,6 +66,12 @@ struct CapturePipeline {
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {
         session.feed(chunk, into: &events)
+        render()
+    }
+
+    /// Secrets that arrived after the start (a live capture's key log grew).
+    mutating func addSecrets(_ keys: KeyLog) {
+        session.addSecrets(keys, into: &events)
         render()
     }
 

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import CallDiff
 import GRPC
+import TLS
 
 /// `grpcdump diff A B`: the gRPC calls of two captures paired and compared (docs/diff.md).
 struct DiffCommand: AsyncParsableCommand {
@@ -37,6 +38,7 @@ struct DiffCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup(title: "Schemas") var schemas: SchemaOptions
+    @OptionGroup(title: "TLS") var keys: KeyLogOptions
 
     func validate() throws {
         guard latencyThreshold >= 0 else { throw ValidationError("--latency-threshold must not be negative") }
@@ -52,9 +54,14 @@ struct DiffCommand: AsyncParsableCommand {
             TextOutput.error(error.description)
             throw ExitCode(2)
         }
+        let keyLog: KeyLog
+        do { keyLog = try keys.load() } catch {
+            TextOutput.error(error.description)
+            throw ExitCode(2)
+        }
         // The two captures are read at the same time, one a thread.
-        async let readA = Result { () throws(ReadError) in try Self.calls(in: a) }
-        async let readB = Result { () throws(ReadError) in try Self.calls(in: b) }
+        async let readA = Result { () throws(ReadError) in try Self.calls(in: a, keyLog: keyLog) }
+        async let readB = Result { () throws(ReadError) in try Self.calls(in: b, keyLog: keyLog) }
         let callsA: [GRPCCall], callsB: [GRPCCall]
         do {
             let (resultA, resultB) = await (readA, readB)
@@ -80,7 +87,7 @@ struct DiffCommand: AsyncParsableCommand {
     }
 
     /// Every call of a capture file, in the order they completed.
-    static func calls(in path: String) throws(ReadError) -> [GRPCCall] {
+    static func calls(in path: String, keyLog: KeyLog = KeyLog()) throws(ReadError) -> [GRPCCall] {
         var file: InputFile
         do { file = try InputFile(path: path) } catch { throw ReadError(description: error.description) }
         defer { file.close() }
@@ -88,6 +95,7 @@ struct DiffCommand: AsyncParsableCommand {
         var configuration = Analyzer.Configuration()
         configuration.reportsLayerDetail = false
         configuration.describesFrames = false
+        configuration.keyLog = keyLog
         var session = CaptureSession(configuration: configuration)
         var events: [AnalysisEvent] = []
         var calls: [GRPCCall] = []

@@ -35,6 +35,7 @@ struct GRPCDump: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup(title: "Call filters") var calls: CallFilterOptions
     @OptionGroup(title: "Schemas") var schemas: SchemaOptions
+    @OptionGroup(title: "TLS") var keys: KeyLogOptions
 
     func run() async throws {
         if input.listInterfaces { return try LiveCommand.listInterfaces() }
@@ -48,7 +49,14 @@ struct GRPCDump: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let request = ViewRequest(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames)
+        var request = ViewRequest(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames)
+        do {
+            request.keyLog = try keys.load(live: input.interface != nil)
+        } catch {
+            TextOutput.error(error.description)
+            throw ExitCode(2)
+        }
+        request.keyLogFiles = keys.files
         let exitCode = if let interface = input.interface {
             LiveCommand(interface: interface, request: request).run()
         } else {

@@ -8,6 +8,7 @@ struct LayerView {
     let json: Bool
     private var table: TCPConnectionTable
     private var frames: HTTP2FrameView
+    private var sessions: TLSSessionView
     private var calls: CallView
     private let verbose: Int
     private(set) var connections = 0
@@ -19,6 +20,7 @@ struct LayerView {
         self.verbose = verbose
         table = TCPConnectionTable(verbose: verbose > 0)
         frames = HTTP2FrameView(json: json)
+        sessions = TLSSessionView(json: json, verbose: verbose > 0)
         calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
 
@@ -43,6 +45,7 @@ struct LayerView {
             if case .tcp(.closed) = event { connections += 1 }
             switch layer {
             case .tcp: renderTCP(event, &out)
+            case .tls: for line in sessions.render(event) { out.line(line) }
             case .http2: for line in frames.render(event) { out.line(line) }
             case .grpc:
                 // -vv: the frame view interleaved with the calls (built only when shown).

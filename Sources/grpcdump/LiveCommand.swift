@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import LibPcap
 import Render
+import TLS
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -58,8 +59,12 @@ struct LiveCommand {
         var packets = 0
         var failure: String?
         var counted: Int { output.layer == .grpc ? pipeline.callsShown : packets }
+        var keyLogs = KeyLogFollower(paths: request.keyLogFiles)
+        var secrets = SessionSecrets()
         /// Decodes what libpcap holds now; false when reading failed.
         func readAvailable() -> Bool {
+            // Secrets first: a connection's keys may be written just after its first records.
+            if let secrets = keyLogs.poll() { pipeline.addSecrets(secrets) }
             let batch: [CapturedPacket]
             do { batch = try capture.read() } catch {
                 failure = error.description
@@ -69,6 +74,11 @@ struct LiveCommand {
                 packets += 1
                 saved?.append(packet)
                 pipeline.ingest(.packet(packet))
+            }
+            // The secrets of the sessions captured so far, as soon as the key log has them.
+            if let saved, let block = secrets.block(randoms: pipeline.session.analyzer.clientRandoms,
+                                                    keyLog: pipeline.session.analyzer.keyLog, writer: PcapngWriter()) {
+                saved.write(block)
             }
             pipeline.flush()
             return !batch.isEmpty
@@ -108,6 +118,7 @@ struct LiveCommand {
 }
 
 /// `-w FILE`: the captured packets as pcapng, written as they come.
+/// A pcapng file being written: the section header first, then blocks as they come.
 struct PacketFile {
     struct OpenError: Error, CustomStringConvertible {
         var description: String
@@ -116,17 +127,23 @@ struct PacketFile {
     private let descriptor: Int32
     private let writer = PcapngWriter()
 
-    init(path: String, linkType: LinkType, interface: String) throws(OpenError) {
+    init(path: String) throws(OpenError) {
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw OpenError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
-        write(writer.sectionHeader() + writer.interfaceDescription(linkType: linkType, name: interface))
+        write(writer.sectionHeader())
+    }
+
+    /// A file for a live capture: one interface.
+    init(path: String, linkType: LinkType, interface: String) throws(OpenError) {
+        try self.init(path: path)
+        write(writer.interfaceDescription(linkType: linkType, name: interface))
     }
 
     func append(_ packet: CapturedPacket) {
         write(writer.enhancedPacket(interface: 0, timestamp: packet.timestamp, data: packet.data, originalLength: packet.originalLength))
     }
 
-    private func write(_ bytes: [UInt8]) {
+    func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }

@@ -14,7 +14,7 @@ struct InputOptions: ParsableArguments {
     @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces live capture can use, and exit.")
     var listInterfaces = false
 
-    @Option(name: .customShort("w"), help: ArgumentHelp("With -i, also save the captured packets to this pcapng file.", valueName: "file"))
+    @Option(name: .customShort("w"), help: ArgumentHelp("Save the packets to this pcapng file, with the secrets of the TLS sessions they hold (-i: as captured; -r: the file rewritten).", valueName: "file"))
     var writeFile: String?
 
     @Option(name: .customShort("c"), help: ArgumentHelp("With -i, stop after this many calls (packets with --layer tcp or http2).", valueName: "count"))
@@ -37,8 +37,8 @@ struct InputOptions: ParsableArguments {
         case (_?, _?): throw ValidationError("-r and -i cannot be used together")
         default: break
         }
-        if interface == nil, writeFile != nil || count != nil || duration != nil {
-            throw ValidationError("-w, -c and --duration go with live capture (-i)")
+        if interface == nil, count != nil || duration != nil {
+            throw ValidationError("-c and --duration go with live capture (-i)")
         }
         if let count, count <= 0 { throw ValidationError("-c must be positive") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
@@ -48,6 +48,7 @@ struct InputOptions: ParsableArguments {
 /// The layers grpcdump can stop at.
 enum LayerName: String, ExpressibleByArgument, CaseIterable {
     case tcp
+    case tls
     case http2
     case grpc
 }

@@ -41,6 +41,14 @@ struct ReadCommand {
         progress.clear()
         pipeline.finish()
         if let readError { TextOutput.error(readError) }
+        if let output = request.input.writeFile {
+            do {
+                try CaptureBundle.write(from: path, to: output, randoms: pipeline.session.analyzer.clientRandoms, keyLog: pipeline.session.analyzer.keyLog)
+            } catch {
+                TextOutput.error(error.description)
+                return 1
+            }
+        }
         TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.statistics.http2))
         return pipeline.session.foundCapture ? 0 : 1
     }

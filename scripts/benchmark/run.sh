@@ -15,11 +15,15 @@
 #
 # `base` measures the recorded capture itself. ROUNDS=N records N rounds instead of 16, so a large
 # capture can be recorded directly rather than replicated (BENCH_DIR keeps one base per directory).
+# TLS=1 also records the same traffic over TLS 1.3 with its key log (base-tls.pcap, base-tls.keys)
+# and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 1000); fi
 WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
 PORT=50099
+TLS_PORT=50100
+TLS=${TLS:-0}
 TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
 TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
 RUNS=${RUNS:-1}                            # runs per command; the fastest is kept
@@ -29,10 +33,11 @@ swift build -c release --product grpcdump >&2
 BIN=$(swift build -c release --show-bin-path)/grpcdump
 cc -O2 -o "$WORK/floor" scripts/benchmark/floor.c
 
-if [ ! -s "$WORK/base.pcap" ]; then
-    "$BIN" serve --port $PORT --quiet --duration 600 > "$WORK/server.out" 2>&1 & server=$!
+record_base() {  # record_base FILE PORT [TLS OPTIONS...]: the benchmark traffic, plaintext or over TLS
+    local file=$1 port=$2; shift 2
+    "$BIN" serve --port "$port" --quiet --duration 600 "$@" > "$WORK/server.out" 2>&1 & server=$!
     for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
-    tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$WORK/base.pcap" "tcp port $PORT" 2>/dev/null & capture=$!
+    tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$file" "tcp port $port" 2>/dev/null & capture=$!
     sleep 1.5
     # Small messages dominate, as in most gRPC traffic: ROUNDS rounds of four clients at a time, each
     # on its own connections, running every RPC kind (50 concurrent unary calls among them, gzip and
@@ -45,13 +50,19 @@ if [ ! -s "$WORK/base.pcap" ]; then
             extra=""
             [ "$client" = 1 ] && extra="--scenario upload"
             [ "$client$round" = 11 ] && extra="$extra --scenario large-message"
-            "$BIN" call --target 127.0.0.1:$PORT $small $extra > /dev/null & clients+=($!)
+            "$BIN" call --target 127.0.0.1:$port $small $extra "$@" > /dev/null & clients+=($!)
         done
         wait "${clients[@]}" || true
     done
     sleep 0.5
     kill -INT $capture; wait $capture 2>/dev/null || true
     kill $server 2>/dev/null || true
+    wait $server 2>/dev/null || true
+}
+[ -s "$WORK/base.pcap" ] || record_base "$WORK/base.pcap" $PORT
+if [ "$TLS" = 1 ] && [ ! -s "$WORK/base-tls.pcap" ]; then
+    rm -f "$WORK/base-tls.keys"
+    record_base "$WORK/base-tls.pcap" $TLS_PORT --tls --cert-dir "$WORK/certs" --keylog "$WORK/base-tls.keys"
 fi
 
 run_once() {  # run_once COMMAND...: "wall-seconds cpu-seconds peak-rss-MB" of one run
@@ -80,6 +91,16 @@ for size in "${SIZES[@]}"; do
     tshark_v_command=(tshark -r "$file" "${tshark_options[@]}" -V)
     names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump--json(schemas)")
     commands=(floor_command summary_command json_command)
+    if [ "$TLS" = 1 ]; then
+        if [ "$size" = base ]; then tls_file="$WORK/base-tls.pcap"; else
+            tls_file="$WORK/bench-tls-$size.pcap"
+            [ -s "$tls_file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base-tls.pcap" "$tls_file" "$size" $TLS_PORT
+        fi
+        tls_summary_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys")
+        tls_json_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --json)
+        names+=("grpcdump(summary,TLS)" "grpcdump--json(TLS)")
+        commands+=(tls_summary_command tls_json_command)
+    fi
     if awk "BEGIN { exit !($megabytes <= $TSHARK_MAX_MB) }"; then names+=("tshark(summary)"); commands+=(tshark_command); fi
     if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then names+=("tshark-V"); commands+=(tshark_v_command); fi
     # The commands take turns, run after run, so that a drift of the machine's speed (±30% within
@@ -104,3 +125,5 @@ for size in "${SIZES[@]}"; do
     done
 done
 echo "calls per file: as counted by grpcdump's summary; the floor decodes nothing above TCP" >&2
+[ "$TLS" = 1 ] && echo "the TLS rows read the TLS twin (the same traffic over TLS 1.3, decrypted with its key log): compare their seconds with the plaintext rows'" >&2
+true

@@ -1,0 +1,157 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// One direction's read keys and record sequence number: opens protected records (RFC 8446
+/// §5.2-5.3 for TLS 1.3; RFC 5246 §6.2.3, RFC 5288, RFC 7905 and RFC 7366 for TLS 1.2). Every
+/// primitive is swift-crypto's.
+struct RecordProtection: Sendable {
+    enum Failure: Error, Sendable, Equatable {
+        /// The AEAD tag or the MAC does not verify: wrong key, wrong sequence number, or altered bytes.
+        case authentication
+        /// The record is too short for its protection's overhead.
+        case tooShort
+        /// CBC padding is malformed (checked after the MAC when encrypt-then-MAC was negotiated).
+        case padding
+        case unsupported
+    }
+
+    let suite: CipherSuite
+    let isTLS13: Bool
+    let keys: DirectionKeys
+    /// RFC 7366: the MAC covers the ciphertext (TLS 1.2 CBC only).
+    let encryptThenMAC: Bool
+    var sequence: UInt64 = 0
+
+    init?(suite: CipherSuite, isTLS13: Bool, keys: DirectionKeys, encryptThenMAC: Bool = false) {
+        guard suite.protection != nil else { return nil }
+        self.suite = suite
+        self.isTLS13 = isTLS13
+        self.keys = keys
+        self.encryptThenMAC = encryptThenMAC
+    }
+
+    /// TLS 1.3 keys from a traffic secret.
+    init?(suite: CipherSuite, trafficSecret: [UInt8]) {
+        guard let (key, iv) = KeySchedule.trafficKeys(trafficSecret, suite: suite) else { return nil }
+        self.init(suite: suite, isTLS13: true, keys: DirectionKeys(key: key, iv: iv))
+    }
+
+    /// Opens `record` with the current sequence number, which advances on success. Returns the
+    /// content type and the plaintext (TLS 1.3: the inner type, padding removed).
+    mutating func open(_ record: TLSRecord) -> Result<(ContentType, [UInt8]), Failure> {
+        let result = open(record, sequence: sequence)
+        if case .success = result { sequence &+= 1 }
+        return result
+    }
+
+    /// Opens `record` as if it had sequence number `sequence` (no state changes): for trying
+    /// candidates when the number is unknown.
+    func open(_ record: TLSRecord, sequence: UInt64) -> Result<(ContentType, [UInt8]), Failure> {
+        guard let protection = suite.protection else { return .failure(.unsupported) }
+        switch protection {
+        case .aesGCM, .chaCha20Poly1305:
+            return openAEAD(record, sequence: sequence, protection)
+        case let .aesCBC(_, mac):
+            return openCBC(record, sequence: sequence, mac: mac)
+        }
+    }
+
+    private func openAEAD(_ record: TLSRecord, sequence: UInt64, _ protection: CipherSuite.Protection) -> Result<(ContentType, [UInt8]), Failure> {
+        let fragment = record.fragment[...]
+        let nonce: [UInt8]
+        let ciphertext: ArraySlice<UInt8>
+        let aad: [UInt8]
+        let isGCM12 = !isTLS13 && { if case .aesGCM = protection { true } else { false } }()
+        if isGCM12 {
+            // RFC 5288 §3: nonce = salt (4) ‖ explicit nonce (8, first in the record).
+            guard fragment.count >= 8 + 16 else { return .failure(.tooShort) }
+            nonce = keys.iv + fragment.prefix(8)
+            ciphertext = fragment.dropFirst(8)
+        } else {
+            // RFC 8446 §5.3, RFC 7905 §2: nonce = IV XOR the 64-bit sequence number, left-padded.
+            guard fragment.count >= 16 else { return .failure(.tooShort) }
+            nonce = Self.xorSequence(keys.iv, sequence)
+            ciphertext = fragment
+        }
+        if isTLS13 {
+            aad = record.header  // RFC 8446 §5.2: the record header.
+        } else {
+            // RFC 5246 §6.2.3.3: seq_num ‖ type ‖ version ‖ length of the plaintext.
+            aad = Self.be64(sequence) + [record.type.rawValue, UInt8(record.version >> 8), UInt8(record.version & 0xFF)]
+                + Self.be16(ciphertext.count - 16)
+        }
+        let body = ciphertext.dropLast(16), tag = ciphertext.suffix(16)
+        let key = SymmetricKey(data: keys.key)
+        let plaintext: Data
+        do {
+            switch protection {
+            case .aesGCM:
+                plaintext = try AES.GCM.open(AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: body, tag: tag), using: key, authenticating: aad)
+            default:
+                plaintext = try ChaChaPoly.open(ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: body, tag: tag), using: key, authenticating: aad)
+            }
+        } catch {
+            return .failure(.authentication)
+        }
+        guard isTLS13 else { return .success((record.type, Array(plaintext))) }
+        // RFC 8446 §5.2 TLSInnerPlaintext: content ‖ type ‖ zeros.
+        var inner = Array(plaintext)
+        while let last = inner.last, last == 0 { inner.removeLast() }
+        guard let type = inner.popLast() else { return .failure(.padding) }
+        return .success((ContentType(rawValue: type), inner))
+    }
+
+    private func openCBC(_ record: TLSRecord, sequence: UInt64, mac: CipherSuite.Hash) -> Result<(ContentType, [UInt8]), Failure> {
+        let macLength = mac == .sha1 ? 20 : mac == .sha256 ? 32 : 48
+        var fragment = record.fragment[...]
+        let header = Self.be64(sequence) + [record.type.rawValue, UInt8(record.version >> 8), UInt8(record.version & 0xFF)]
+        if encryptThenMAC {
+            // RFC 7366 §3: MAC(seq ‖ type ‖ version ‖ length ‖ IV ‖ ciphertext), then decrypt.
+            guard fragment.count >= 16 + 16 + macLength else { return .failure(.tooShort) }
+            let received = fragment.suffix(macLength)
+            fragment = fragment.dropLast(macLength)
+            guard Self.mac(mac, key: keys.macKey, header + Self.be16(fragment.count) + fragment).elementsEqual(received) else { return .failure(.authentication) }
+        }
+        // TLS 1.1+ (RFC 5246 §6.2.3.2): the record starts with its IV.
+        guard fragment.count >= 32, fragment.count % 16 == 0 else { return .failure(.tooShort) }
+        let decrypted: [UInt8]
+        do {
+            decrypted = Array(try AES._CBC.decrypt(fragment.dropFirst(16), using: SymmetricKey(data: keys.key),
+                                                   iv: AES._CBC.IV(ivBytes: fragment.prefix(16)), noPadding: true))
+        } catch {
+            return .failure(.authentication)
+        }
+        // Padding: `p` bytes of value `p` and the length byte itself.
+        guard let padLength = decrypted.last.map(Int.init), padLength + 1 <= decrypted.count,
+              decrypted.suffix(padLength + 1).allSatisfy({ Int($0) == padLength }) else { return .failure(.padding) }
+        var content = decrypted.dropLast(padLength + 1)
+        if !encryptThenMAC {
+            // MAC-then-encrypt: MAC(seq ‖ type ‖ version ‖ length ‖ content) ends the content.
+            guard content.count >= macLength else { return .failure(.tooShort) }
+            let received = content.suffix(macLength)
+            content = content.dropLast(macLength)
+            guard Self.mac(mac, key: keys.macKey, header + Self.be16(content.count) + content).elementsEqual(received) else { return .failure(.authentication) }
+        }
+        return .success((record.type, Array(content)))
+    }
+
+    private static func mac(_ hash: CipherSuite.Hash, key: [UInt8], _ data: some DataProtocol) -> [UInt8] {
+        let key = SymmetricKey(data: key)
+        return switch hash {
+        case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: data, using: key))
+        case .sha256: Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
+        case .sha384: Array(HMAC<SHA384>.authenticationCode(for: data, using: key))
+        }
+    }
+
+    static func xorSequence(_ iv: [UInt8], _ sequence: UInt64) -> [UInt8] {
+        var nonce = iv
+        let bytes = be64(sequence)
+        for index in 0..<8 { nonce[nonce.count - 8 + index] ^= bytes[index] }
+        return nonce
+    }
+
+    static func be64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) } }
+    static func be16(_ value: Int) -> [UInt8] { [UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+}
