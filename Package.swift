@@ -55,6 +55,8 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
+        // HTTP/1.x requests and responses (gRPC-Web): consumes a byte stream, produces exchanges.
+        .target(name: "HTTP1", dependencies: ["WireCore", "ByteStream", "HTTPExchange"]),
         // The exchange vocabulary between HTTP and the call layer (head, body, trailers, reset),
         // whichever HTTP version produced it.
         .target(name: "HTTPExchange", dependencies: ["WireCore", "ByteStream"]),
@@ -74,7 +76,7 @@ let package = Package(
         // libpcap wrapper: BPF filters applied to packets read by our own reader.
         .target(name: "LibPcap", dependencies: ["CPcap", "Capture"]),
         // The synchronous pipeline: capture records in, layer events out.
-        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "ByteStream", "Reassembly", "TLS", "HTTPExchange", "HTTP2", "GRPC"]),
+        .target(name: "Analysis", dependencies: ["WireCore", "Capture", "Packet", "ByteStream", "Reassembly", "TLS", "HTTPExchange", "HTTP1", "HTTP2", "GRPC"]),
         // Rendering of events and summaries as text.
         .target(name: "Render", dependencies: ["WireCore", "Capture", "Packet", "ByteStream", "TLS", "HTTPExchange", "Reassembly", "HPACK", "HTTP2", "GRPC", "Protobuf", "Analysis", "Schema", "Annotate"]),
         // Two captures' calls paired and compared field by field (`grpcdump diff`).

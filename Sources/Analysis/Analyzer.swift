@@ -46,7 +46,14 @@ public struct Analyzer: Sendable {
         public init() {}
     }
 
-    public private(set) var statistics = CaptureStatistics()
+    /// Counters over the capture; the layers above TCP's (`http2`) kept apart while decoding.
+    public var statistics: CaptureStatistics {
+        var statistics = captureStatistics
+        if settings.depth != .tcp { statistics.http2 = layerStatistics }
+        return statistics
+    }
+    private var captureStatistics = CaptureStatistics()
+    private var layerStatistics = HTTP2Statistics()
     private var decoder: PacketDecoder
     private var reassembler: TCPReassembler
     private var roles = RoleSettlement()
@@ -65,7 +72,6 @@ public struct Analyzer: Sendable {
         reassembler = TCPReassembler(configuration: configuration.reassembly)
         settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls,
                                     reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
-        if configuration.depth != .tcp { statistics.http2 = HTTP2Statistics() }
     }
 
     /// The secrets TLS is decrypted with.
@@ -84,7 +90,7 @@ public struct Analyzer: Sendable {
         settings.keyLog = merged
         guard settings.depth != .tcp else { return }
         for id in pipelines.keys.sorted() {
-            pipelines[id]?.keysChanged(settings: settings, statistics: &statistics.http2!, into: &events)
+            pipelines[id]?.keysChanged(settings: settings, statistics: &layerStatistics, into: &events)
         }
     }
 
@@ -95,11 +101,11 @@ public struct Analyzer: Sendable {
     public mutating func ingest(_ record: CaptureRecord, passesFilter: Bool = true, into events: inout [AnalysisEvent]) {
         switch record {
         case let .format(format):
-            statistics.format = format
+            captureStatistics.format = format
         case let .interface(interface):
-            statistics.interfaces.append(interface)
+            captureStatistics.interfaces.append(interface)
         case let .diagnostic(diagnostic):
-            statistics.diagnostics += 1
+            captureStatistics.diagnostics += 1
             events.append(.diagnostic(diagnostic))
         case let .secrets(type, data):
             // pcapng Decryption Secrets Block: type 0x544c534b ("TLSK") is an NSS key log.
@@ -111,22 +117,22 @@ public struct Analyzer: Sendable {
     }
 
     private mutating func ingest(_ packet: CapturedPacket, passesFilter: Bool, into events: inout [AnalysisEvent]) {
-        statistics.packets += 1
-        statistics.capturedBytes += Int64(packet.data.count)
-        if packet.isTruncated { statistics.truncatedPackets += 1 }
-        if statistics.firstTime == nil { statistics.firstTime = packet.timestamp }
-        statistics.lastTime = packet.timestamp
+        captureStatistics.packets += 1
+        captureStatistics.capturedBytes += Int64(packet.data.count)
+        if packet.isTruncated { captureStatistics.truncatedPackets += 1 }
+        if captureStatistics.firstTime == nil { captureStatistics.firstTime = packet.timestamp }
+        captureStatistics.lastTime = packet.timestamp
         lastPacket = packet.number
         expireFragmentsIfDue(packet.timestamp, into: &events)
         guard passesFilter else {
-            statistics.filteredOut += 1
+            captureStatistics.filteredOut += 1
             return
         }
         let decoded = decoder.decode(packet)
         for diagnostic in decoded.diagnostics { report(diagnostic, into: &events) }
         switch decoded.content {
         case let .tcp(source, destination, segment):
-            statistics.tcpPackets += 1
+            captureStatistics.tcpPackets += 1
             var tcpEvents = tcpScratch
             tcpScratch = []
             reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpEvents)
@@ -134,9 +140,9 @@ public struct Analyzer: Sendable {
             tcpEvents.removeAll(keepingCapacity: true)
             tcpScratch = tcpEvents
         case .fragmentHeld:
-            statistics.heldFragments += 1
+            captureStatistics.heldFragments += 1
         case let .skipped(reason):
-            statistics.skipped[reason, default: 0] += 1
+            captureStatistics.skipped[reason, default: 0] += 1
             if case let .unsupportedLinkType(type) = reason, reportedLinkTypes.insert(type).inserted {
                 report(Diagnostic(.link, "link.unsupported", .warning,
                                   "\(type) is not supported; its packets are skipped", packet: packet.number), into: &events)
@@ -148,6 +154,10 @@ public struct Analyzer: Sendable {
     public mutating func finish(into events: inout [AnalysisEvent]) {
         for diagnostic in decoder.defragmenter.finish() { report(diagnostic, into: &events) }
         var tcpEvents: [ReassemblyEvent] = []
+        // Connections held for their SYN are opened (and their roles settled) before all close.
+        reassembler.openHeldConnections(into: &tcpEvents)
+        forward(&tcpEvents, into: &events)
+        tcpEvents.removeAll()
         reassembler.finish(packet: lastPacket, into: &tcpEvents)
         forward(&tcpEvents, into: &events)
     }
@@ -158,6 +168,7 @@ public struct Analyzer: Sendable {
     private mutating func forward(_ tcpEvents: inout [ReassemblyEvent], into events: inout [AnalysisEvent]) {
         guard !tcpEvents.isEmpty else { return }
         roles.settle(&tcpEvents, reassembler: &reassembler)
+        let settings = settings  // read once, not once an event
         var index = 0
         while index < tcpEvents.count {
             let event = tcpEvents[index]
@@ -176,14 +187,14 @@ public struct Analyzer: Sendable {
                 pipelines[info.id] = ConnectionPipeline(info, settings: settings)
             case let .data(data):
                 let id = data.position.connection
-                pipelines[id]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+                pipelines[id]?.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
                 settleRoles(id, batch: &tcpEvents, at: index, into: &events)
                 if let random = pipelines[id]?.takeNewClientRandom() { clientRandoms.append(random) }
             case let .gap(gap):
-                pipelines[gap.position.connection]?.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+                pipelines[gap.position.connection]?.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
             case let .closed(end):
                 guard var pipeline = pipelines.removeValue(forKey: end.info.id) else { break }
-                pipeline.process(stream, settings: settings, statistics: &statistics.http2!, into: &events)
+                pipeline.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
             }
         }
     }
@@ -205,7 +216,7 @@ public struct Analyzer: Sendable {
     }
 
     private mutating func report(_ diagnostic: Diagnostic, into events: inout [AnalysisEvent]) {
-        statistics.diagnostics += 1
+        captureStatistics.diagnostics += 1
         events.append(.diagnostic(diagnostic))
     }
 }

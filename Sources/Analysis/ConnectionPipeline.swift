@@ -1,5 +1,6 @@
 import ByteStream
 import GRPC
+import HTTP1
 import HTTP2
 import HTTPExchange
 import TLS
@@ -36,6 +37,8 @@ struct ConnectionPipeline: Sendable {
         /// The first bytes have not named a layer yet.
         case undecided(StreamDemultiplexer)
         case http2(HTTP2Connection)
+        /// HTTP/1.x requests and responses (gRPC-Web), when calls are assembled.
+        case http1(HTTP1Connection)
         /// A protocol no layer decodes (yet): its bytes are dropped.
         case undecoded
     }
@@ -60,6 +63,7 @@ struct ConnectionPipeline: Sendable {
     /// Scratch arrays reused from event to event (their storage, not their contents).
     private var tlsOutputs: [TLSOutput] = []
     private var http2Events: [HTTP2Event] = []
+    private var http1Outputs: [HTTP1Output] = []
     private var exchangeEvents: [ExchangeEvent] = []
     private var completedCalls: [GRPCCall] = []
 
@@ -156,10 +160,14 @@ struct ConnectionPipeline: Sendable {
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls where security == nil:
                 // Its plaintext gets a demultiplexer of its own (ALPN h2, HTTP/1.1, …).
-                security = TLSConnection(id: id, keyLog: settings.keyLog)
+                security = TLSConnection(id: id, keyLog: settings.keyLog, describesHandshake: settings.reportsLayerDetail || settings.depth == .tls)
                 next = .undecided(StreamDemultiplexer())
                 for held in replay { process(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls: report(.tls, packet: Self.packet(of: event), settings, &statistics, &events)
+            case .http1 where settings.depth == .calls:
+                next = .http1(HTTP1Connection(id: id))
+                statistics.http1Connections += 1
+                for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .http1: report(.http1, packet: Self.packet(of: event), settings, &statistics, &events)
             }
         case var .http2(connection):
@@ -175,6 +183,24 @@ struct ConnectionPipeline: Sendable {
             }
             next = .http2(connection)
             forward(settings: settings, statistics: &statistics, into: &events)
+        case var .http1(connection):
+            next = .undecoded  // taken out while it changes
+            switch event {
+            case let .data(data): connection.receive(data, into: &http1Outputs)
+            case let .gap(gap): connection.gap(gap, into: &http1Outputs)
+            case let .closed(end): connection.finish(end, into: &http1Outputs)
+            case .opened: break
+            }
+            next = .http1(connection)
+            for output in http1Outputs {
+                switch output {
+                case let .exchange(exchange): calls?.process(exchange, into: &completedCalls)
+                case let .problem(problem): events.append(.diagnostic(problem))
+                }
+            }
+            http1Outputs.removeAll(keepingCapacity: true)
+            if case let .closed(end) = event { calls?.connectionEnded(packet: end.lastPacket, time: end.time, into: &completedCalls) }
+            emitCalls(settings: settings, httpVersion: .http1, into: &events)
         case .undecoded:
             break
         }
@@ -201,15 +227,23 @@ struct ConnectionPipeline: Sendable {
             default:
                 break
             }
-            if settings.calls.reportsArrivingMessages {
-                for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
-            }
-            for var call in completedCalls {
-                call.security = security?.session.security
-                events.append(.call(call))
-            }
-            completedCalls.removeAll(keepingCapacity: true)
+            emitCalls(settings: settings, httpVersion: .http2, into: &events)
         }
+    }
+
+    /// The calls completed (and, live, the messages that arrived), with what carried them.
+    private mutating func emitCalls(settings: PipelineSettings, httpVersion: CallProtocol, into events: inout [AnalysisEvent]) {
+        guard !completedCalls.isEmpty || settings.calls.reportsArrivingMessages else { return }
+        if settings.calls.reportsArrivingMessages, calls != nil {
+            for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
+        }
+        for var call in completedCalls {
+            call.security = security?.session.security
+            // An exchange that is not gRPC says which HTTP it was.
+            if call.callProtocol == .http2 { call.callProtocol = httpVersion }
+            events.append(.call(call))
+        }
+        completedCalls.removeAll(keepingCapacity: true)
     }
 
     /// The connection carries something no layer decodes.

@@ -11,6 +11,8 @@ public struct HTTP2Statistics: Sendable, Hashable {
     public var emptyConnections = 0
     /// TLS connections, and those whose protected records were all decrypted.
     public var tlsConnections = 0
+    /// HTTP/1.x connections decoded (gRPC-Web and other requests and responses).
+    public var http1Connections = 0
     public var tlsDecrypted = 0
     public var frames = 0
     public var violations = 0
@@ -32,6 +34,7 @@ public struct HTTP2Statistics: Sendable, Hashable {
         otherConnections.merge(other.otherConnections, uniquingKeysWith: +)
         emptyConnections += other.emptyConnections
         tlsConnections += other.tlsConnections
+        http1Connections += other.http1Connections
         tlsDecrypted += other.tlsDecrypted
         frames += other.frames
         violations += other.violations

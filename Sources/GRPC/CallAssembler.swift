@@ -24,6 +24,9 @@ public struct CallAssembler: Sendable {
     private var arrived: [ArrivedMessage] = []
     /// Deframer outputs of one DATA frame (its storage reused from frame to frame).
     private var outputScratch: [MessageDeframer.Output] = []
+    /// Whether a call of this connection was gRPC by its content-type: evidence for a stream
+    /// whose content-type is unknown.
+    private var carriesGRPC = false
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -55,7 +58,9 @@ public struct CallAssembler: Sendable {
         // The call is worked on in place in the table, so that its message buffers are uniquely
         // referenced and grow in place (a copy would make every body chunk copy the partial message).
         if let index = streams.index(forKey: key) {
-            let ended = streams.values[index].apply(event, configuration: configuration, outputs: &outputScratch, arrived: &arrived)
+            let ended = streams.values[index].apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC,
+                                                    outputs: &outputScratch, arrived: &arrived)
+            if !carriesGRPC, streams.values[index].call.callProtocol == .grpc, !streams.values[index].call.protocolInferred { carriesGRPC = true }
             if ended { report(streams.remove(at: index).value, key: key, into: &calls) }
             return
         }
@@ -73,7 +78,7 @@ public struct CallAssembler: Sendable {
             call.warnings.append(CallDiagnostic.startNotCaptured)
         }
         var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
-        if progress.apply(event, configuration: configuration, outputs: &outputScratch, arrived: &arrived) {
+        if progress.apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC, outputs: &outputScratch, arrived: &arrived) {
             report(progress, key: key, into: &calls)
         } else {
             streams[key] = progress

@@ -43,6 +43,12 @@ enum CallDiagnostic {
                           length: declared.map { .init(required: $0 + MessageDeframer.prefixLength, available: received, source: "gRPC message length prefix") })
     }
 
+    static func unexpectedTrailersFrame(_ direction: Direction, offset: Int64, packet: Int) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.message.trailers-flag", .warning,
+                   "\(direction.sender) frame at stream offset \(offset) (packet \(packet)) has flag 0x80 (gRPC-Web trailers) outside a gRPC-Web response; skipped",
+                   packet: packet, span: ByteSpan(start: Int(offset), count: MessageDeframer.prefixLength))
+    }
+
     static let missingStatus = Diagnostic(.grpc, "grpc.status.missing", .warning, "no grpc-status in the trailers")
 
     static let startNotCaptured = Diagnostic(.grpc, "grpc.stream.start-not-captured", .note, "the start of this stream was not captured")

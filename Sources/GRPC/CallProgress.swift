@@ -11,6 +11,14 @@ struct CallProgress: Sendable {
     /// Directions (bit `1 << Direction.rawValue`) that ended the stream.
     var ended: UInt8 = 0
     var sawResponseHeaders = false
+    var sawRequestHead = false
+    /// gRPC-Web text: each direction's base64 decoder, where its body began and how much it decoded.
+    var textBodies = [Base64Body(), Base64Body()]
+    var textOffsets: [Int64?] = [nil, nil]
+    var textDecoded: [Int64] = [0, 0]
+    /// gRPC-Web: the response's own content-type says whether its body is base64 text (a text
+    /// request may get a binary response, as the client's Accept asks).
+    var responseIsText = false
     /// Directions whose END_STREAM came on a HEADERS frame whose block is not complete yet.
     var endStreamPending: UInt8 = 0
 
@@ -23,26 +31,52 @@ struct CallProgress: Sendable {
     private var hasEnded: Bool { ended == 0b11 }
 
     /// Takes in one event of the call's exchange; returns whether the call has ended (`hasEnded`).
-    mutating func apply(_ event: ExchangeEvent, configuration: CallAssembler.Configuration,
+    mutating func apply(_ event: ExchangeEvent, configuration: CallAssembler.Configuration, connectionCarriesGRPC: Bool = false,
                         outputs: inout [MessageDeframer.Output], arrived: inout [ArrivedMessage]) -> Bool {
         let side = event.direction.rawValue
         let bit: UInt8 = 1 << side
-        call.lastPacket = event.packet
-        call.end = event.time
+        // Events come in stream order with the time of the packet that carried their bytes: in a
+        // reordered capture a later event may carry an earlier time. The call ends at its latest.
+        call.lastPacket = max(call.lastPacket, event.packet)
+        if event.time > call.end { call.end = event.time }
         switch event.kind {
         case let .headBegins(endsStream):
             if event.direction == .serverToClient, call.firstResponseTime == nil { call.firstResponseTime = event.time }
+            if event.direction == .clientToServer, call.requestHeaders.isEmpty, !sawRequestHead {
+                // The request's head starts the call, even when a reordered capture showed the
+                // response first: its start was captured after all.
+                sawRequestHead = true
+                if event.time < call.start { call.start = event.time }
+                call.firstPacket = min(call.firstPacket, event.packet)
+                call.warnings.removeAll { $0.code == CallDiagnostic.startNotCaptured.code }
+            }
             if endsStream { endStreamPending |= bit }
         case let .head(lines):
+            if lines.contains(where: { !$0.nameKnown }) {
+                if event.direction == .clientToServer { call.requestHeadersPartlyUnknown = true } else { call.responseHeadersPartlyUnknown = true }
+            }
             let pending = endStreamPending & bit != 0
             applyHeaders(Metadata.headers(lines), direction: event.direction, endStream: pending)
             if pending { ended |= bit }
             endStreamPending &= ~bit
         case let .body(bytes, offset, endsStream):
             if event.direction == .serverToClient, call.firstResponseTime == nil { call.firstResponseTime = event.time }
+            if call.callProtocol == .http2, call.contentType == nil, inferGRPC(from: bytes, connectionCarriesGRPC: connectionCarriesGRPC, maxLength: configuration.maxMessageLength) {
+                call.callProtocol = .grpc
+                call.protocolInferred = true
+            }
             if call.callProtocol == .http2 {
                 // Not gRPC: the body is not length-prefixed messages; it is only counted.
                 call.bodyBytes[side] += bytes.count
+            } else if side == 0 ? call.callProtocol == .grpcWebText : responseIsText {
+                // The messages are inside base64 text: offsets count decoded bytes from the
+                // body's first byte on the wire.
+                let decoded = textBodies[side].decode(bytes)
+                if textOffsets[side] == nil { textOffsets[side] = offset }
+                deframers[side].append(decoded[...], at: textOffsets[side]! + textDecoded[side], packet: event.packet, time: event.time, into: &outputs)
+                textDecoded[side] += Int64(decoded.count)
+                for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
+                outputs.removeAll(keepingCapacity: true)
             } else {
                 deframers[side].append(bytes, at: offset, packet: event.packet, time: event.time, into: &outputs)
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
@@ -59,6 +93,19 @@ struct CallProgress: Sendable {
         return hasEnded
     }
 
+    /// A stream whose content-type is not known (an unknown HPACK entry, or HEADERS not captured)
+    /// is gRPC when its first body bytes start a gRPC length-prefixed message (gRPC doc
+    /// "PROTOCOL-HTTP2.md": a compressed flag of 0 or 1, then a length) and its headers leave
+    /// room for it: partly unknown, not captured, or on a connection that carries gRPC.
+    private func inferGRPC(from bytes: ArraySlice<UInt8>, connectionCarriesGRPC: Bool, maxLength: Int) -> Bool {
+        guard let flag = bytes.first, flag <= 1,
+              call.requestHeaders.isEmpty || call.requestHeadersPartlyUnknown || connectionCarriesGRPC else { return false }
+        if bytes.count >= MessageDeframer.prefixLength {
+            return MessageDeframer.declaredLength(ofPrefix: bytes.prefix(MessageDeframer.prefixLength)) <= maxLength
+        }
+        return true
+    }
+
     private mutating func applyHeaders(_ headers: [(name: String, value: String)], direction: Direction, endStream: Bool) {
         if direction == .clientToServer {
             if call.requestHeaders.isEmpty {
@@ -72,6 +119,7 @@ struct CallProgress: Sendable {
             sawResponseHeaders = true
             call.responseHeaders = headers
             ResponseHeaders.apply(headers, to: &call)
+            responseIsText = headers.contains { $0.name == "content-type" && RequestHeaders.callProtocol(contentType: $0.value) == .grpcWebText }
             if endStream {
                 // gRPC Trailers-Only: status and headers in one HEADERS frame with END_STREAM.
                 call.trailersOnly = true
@@ -87,7 +135,9 @@ struct CallProgress: Sendable {
         switch output {
         case var .message(message):
             let encoding = direction == .clientToServer ? call.requestEncoding : call.responseEncoding
-            MessageDecompression.apply(&message, encoding: encoding, maxLength: configuration.maxMessageLength)
+            let headersPartlyUnknown = direction == .clientToServer ? call.requestHeadersPartlyUnknown || call.requestHeaders.isEmpty
+                : call.responseHeadersPartlyUnknown || call.responseHeaders.isEmpty
+            MessageDecompression.apply(&message, encoding: encoding, maxLength: configuration.maxMessageLength, encodingMayBeUnknown: headersPartlyUnknown)
             if direction == .clientToServer { call.requests.append(message) } else { call.responses.append(message) }
             if configuration.reportsArrivingMessages {
                 let index = direction == .clientToServer ? call.requests.count : call.responses.count
@@ -96,6 +146,13 @@ struct CallProgress: Sendable {
             }
         case let .tooLarge(length, offset, packet):
             call.warnings.append(CallDiagnostic.messageTooLarge(direction, length: length, offset: offset, packet: packet, limit: configuration.maxMessageLength))
+        case let .trailers(bytes, offset, packet):
+            guard direction == .serverToClient, call.callProtocol == .grpcWeb || call.callProtocol == .grpcWebText else {
+                call.warnings.append(CallDiagnostic.unexpectedTrailersFrame(direction, offset: offset, packet: packet))
+                return
+            }
+            // gRPC doc "PROTOCOL-WEB.md": the trailers frame holds HTTP/1-style header lines.
+            call.trailers += GRPCWebTrailers.parse(bytes)
         }
     }
 
@@ -112,7 +169,10 @@ struct CallProgress: Sendable {
     consuming func completed() -> GRPCCall {
         finishMessages()
         var call = call
-        if let status = TrailerStatus.parse(call.trailers, warnings: &call.warnings) {
+        // A status sent in the response headers of a response without trailers (gRPC-Web servers
+        // answer an error so, and HTTP/2 Trailers-Only is the same with END_STREAM) counts too.
+        let statusFields = call.trailers.contains { $0.name == "grpc-status" } ? call.trailers : call.responseHeaders
+        if let status = TrailerStatus.parse(statusFields, warnings: &call.warnings) {
             call.status = status
         } else if let reset = call.resetCode {
             if reset == .cancel, call.resetByClient, let timeout = call.timeoutNanoseconds,
@@ -126,8 +186,12 @@ struct CallProgress: Sendable {
             } else {
                 call.status = GRPCStatus(code: ResetMapping.status(for: reset), message: "stream reset with \(reset)", details: nil, source: .reset)
             }
-        } else if let http = call.httpStatus, http != 200 {
+        } else if let http = call.httpStatus, http != 200, call.callProtocol != .http2 {
+            // gRPC doc "http-grpc-status-mapping.md" (only a gRPC call has a gRPC status to derive).
             call.status = GRPCStatus(code: .fromHTTPStatus(http), message: "HTTP status \(http)", details: nil, source: .httpStatus)
+        } else if call.callProtocol != .http2, call.responseHeadersPartlyUnknown || call.trailers.contains(where: { $0.name.hasPrefix("<unknown entry") }) {
+            // grpc-status may be one of the unknown fields: it stays unknown, never assumed OK.
+            call.statusUnknownReason = "the response's header fields include HPACK entries from before the capture began; grpc-status may be one of them"
         } else if !call.incomplete, call.callProtocol != .http2 {
             call.warnings.append(CallDiagnostic.missingStatus)
             call.status = GRPCStatus(code: .unknown, message: "no grpc-status", details: nil, source: .trailers)

@@ -10,6 +10,8 @@ public enum CallProtocol: String, Sendable, Hashable {
     case grpcWebText = "grpc-web-text"
     /// An HTTP/2 exchange that is not gRPC.
     case http2
+    /// An HTTP/1.x exchange that is not gRPC.
+    case http1
 }
 
 /// One gRPC call: an HTTP/2 stream's request and response, decoded.
@@ -47,6 +49,20 @@ public struct GRPCCall: Sendable {
     public var firstResponseTime: Timestamp?
     public var end: Timestamp
     public var lastPacket: Int
+    /// The call was taken for gRPC from its DATA (length-prefixed messages) or its connection,
+    /// its content-type being unknown (an HPACK entry from before the capture) or not captured.
+    public var protocolInferred = false
+    /// Some header fields of the request, or of the response and trailers, are unknown HPACK
+    /// entries from before the capture began.
+    public var requestHeadersPartlyUnknown = false
+    public var responseHeadersPartlyUnknown = false
+    /// Why the status is not known when it is not (`status` is then nil): its trailers hold unknown
+    /// header fields, one of which may be grpc-status. Never guessed as OK.
+    public var statusUnknownReason: String?
+    /// The method, when `:path` was not known and it was inferred from the messages against the
+    /// loaded schemas (set by the views that have the schemas; see `MethodInference`).
+    public var methodInferred = false
+    public var methodInference: String?
     /// What protected the call's connection (TLS version, cipher, SNI, ALPN), when something did.
     public var security: StreamSecurity?
     /// The capture ended (or the connection did) before the call finished.

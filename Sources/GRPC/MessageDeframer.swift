@@ -37,6 +37,9 @@ public struct MessageDeframer: Sendable {
 
     enum Output: Sendable {
         case message(GRPCMessage)
+        /// A frame whose flag has bit 0x80 set: gRPC-Web's trailers (gRPC doc "PROTOCOL-WEB.md"),
+        /// HTTP/1-style `name: value` lines.
+        case trailers([UInt8], streamOffset: Int64, packet: Int)
         case tooLarge(declaredLength: Int, streamOffset: Int64, packet: Int)
     }
 
@@ -70,7 +73,9 @@ public struct MessageDeframer: Sendable {
             offset += Int64(take)
             remaining -= take
             if remaining == 0 {
-                if !skipping {
+                if !skipping, compressedFlag & 0x80 != 0 {
+                    out.append(.trailers(body, streamOffset: prefixOffset, packet: packet))
+                } else if !skipping {
                     let compressed = compressedFlag & 1 == 1
                     out.append(.message(GRPCMessage(
                         compressed: compressed, declaredLength: body.count, wireBytes: body,

@@ -6,14 +6,18 @@ public struct DynamicTableEntry: Sendable, Hashable {
     public var value: [UInt8]?
     /// A lower bound of `size`, exact when both parts are known.
     public var minimumSize: Int
+    /// When the name came from an entry of the unknown region: that entry's stable number
+    /// (`DynamicTable.unknownEntryNumber`).
+    public var unknownName: Int?
 
     /// RFC 7541 §4.1: the size of an entry is the sum of its name's length in octets, its value's
     /// length in octets, and 32.
     public static let overhead = 32
 
-    public init(name: [UInt8]?, value: [UInt8]?, minimumSize: Int? = nil) {
+    public init(name: [UInt8]?, value: [UInt8]?, minimumSize: Int? = nil, unknownName: Int? = nil) {
         self.name = name
         self.value = value
+        self.unknownName = unknownName
         self.minimumSize = minimumSize ?? ((name?.count ?? 0) + (value?.count ?? 0) + Self.overhead)
     }
 
@@ -55,6 +59,8 @@ public struct DynamicTable: Sendable {
     /// Oldest first from `head`; slots before `head` are evicted and dropped in batches.
     private var storage: [DynamicTableEntry] = []
     private var head = 0
+    /// Entries added since the decoder started (each pushes the unknown region one index out).
+    public private(set) var insertions = 0
     private var incompleteCount = 0
 
     init(maxSize: Int, storageLimit: Int, startsUnknown: Bool) {
@@ -79,6 +85,16 @@ public struct DynamicTable: Sendable {
         return storage[storage.count - index]
     }
 
+    /// A stable number for the entry of the unknown region at `dynamicIndex`: 1 for the newest
+    /// entry inserted before the capture began, 2 for the one before it, and so on. Later
+    /// insertions move the entry's index, not its number, so the same unknown entry is recognised
+    /// in every header block that refers to it. `nil` when the index is not in the unknown region
+    /// as first seen (after the decoder gave up its entries).
+    public func unknownEntryNumber(dynamicIndex: Int) -> Int? {
+        let number = dynamicIndex - insertions
+        return number >= 1 && dynamicIndex > count ? number : nil
+    }
+
     /// The held entries, newest first (dynamic index 1 first).
     public var entries: [DynamicTableEntry] { storage[head...].reversed() }
 
@@ -95,6 +111,7 @@ public struct DynamicTable: Sendable {
         }
         let evicted = evict(toFit: entry.minimumSize)
         storage.append(entry)
+        insertions += 1
         size += entry.minimumSize
         if !entry.isComplete { incompleteCount += 1 }
         refreshUnknownRegion()

@@ -144,8 +144,10 @@ public struct HPACKDecoder: Sendable {
         let index = try cursor.readInteger(prefixBits: 7, what: .index)
         let span = cursor.span(start..<cursor.position)
         let entry = lookUp(index, span: span, into: &block, fieldIndex: fieldIndex)
-        return DecodedField(
+        var field = DecodedField(
             name: entry.name, value: entry.value, representation: .indexed, nameSource: entry.source, span: span)
+        field.unknownEntry = entry.unknownEntry
+        return field
     }
 
     /// RFC 7541 §6.2: the three literal representations, which differ in their first bits and
@@ -168,6 +170,7 @@ public struct HPACKDecoder: Sendable {
         var name: [UInt8]?
         var nameMinimumLength = 0
         var nameHuffman: Bool?
+        var unknownEntry: Int?
         let nameSource: NameSource
         // RFC 7541 §6.2.1-6.2.3: a name index of 0 means a literal name string follows.
         if nameIndex == 0 {
@@ -176,16 +179,17 @@ public struct HPACKDecoder: Sendable {
             nameSource = .literal
         } else {
             let entry = lookUp(nameIndex, span: cursor.span(start..<cursor.position), into: &block, fieldIndex: fieldIndex)
-            (name, nameSource) = (entry.name, entry.source)
+            (name, nameSource, unknownEntry) = (entry.name, entry.source, entry.unknownEntry)
         }
         let value = try readString(&cursor, into: &block, fieldIndex: fieldIndex, what: .value)
         var field = DecodedField(
             name: name, value: value.bytes, representation: representation, nameSource: nameSource,
             nameHuffman: nameHuffman, valueHuffman: value.huffman, span: cursor.span(start..<cursor.position))
+        field.unknownEntry = unknownEntry
         if representation == .literalWithIncrementalIndexing {
             let minimumSize = (name?.count ?? nameMinimumLength) + (value.bytes?.count ?? value.minimumLength)
                 + DynamicTableEntry.overhead
-            let change = dynamicTable.insert(DynamicTableEntry(name: name, value: value.bytes, minimumSize: minimumSize))
+            let change = dynamicTable.insert(DynamicTableEntry(name: name, value: value.bytes, minimumSize: minimumSize, unknownName: unknownEntry))
             field.insertedIntoTable = change.inserted
             field.evicted = change.evicted
         }
@@ -226,22 +230,22 @@ public struct HPACKDecoder: Sendable {
     /// Resolves a wire index (RFC 7541 §2.3.3) against the static and dynamic tables.
     private func lookUp(
         _ index: Int, span: Range<Int>, into block: inout HeaderBlock, fieldIndex: Int?
-    ) -> (name: [UInt8]?, value: [UInt8]?, source: NameSource) {
+    ) -> (name: [UInt8]?, value: [UInt8]?, source: NameSource, unknownEntry: Int?) {
         // RFC 7541 §6.1: the index value of 0 is not used; it MUST be treated as a decoding error.
         if index == 0 {
             block.diagnostics.append(HPACKDiagnostic(
                 .indexZero, .error, "index 0 in an indexed header field", span: span, fieldIndex: fieldIndex))
-            return (nil, nil, .invalidIndex(index: 0))
+            return (nil, nil, .invalidIndex(index: 0), nil)
         }
         if let entry = StaticTable.entry(at: index) {
-            return (entry.name, entry.value, .staticTable(index: index))
+            return (entry.name, entry.value, .staticTable(index: index), nil)
         }
         let dynamicIndex = index - StaticTable.count
         if let entry = dynamicTable[dynamicIndex: dynamicIndex] {
-            return (entry.name, entry.value, .dynamicTable(index: index))
+            return (entry.name, entry.value, .dynamicTable(index: index), entry.name == nil ? entry.unknownName : nil)
         }
         if dynamicTable.mayHaveUnknownEntries && dynamicIndex <= dynamicTable.maxPossibleEntries {
-            return (nil, nil, .unknownDynamic(index: index))
+            return (nil, nil, .unknownDynamic(index: index), dynamicTable.unknownEntryNumber(dynamicIndex: dynamicIndex))
         }
         // RFC 7541 §2.3.3: indices strictly greater than the sum of the lengths of both tables
         // MUST be treated as a decoding error.
@@ -249,7 +253,7 @@ public struct HPACKDecoder: Sendable {
             .indexOutOfRange, .error,
             "index \(index) is past the static table (61) and the dynamic table (\(dynamicTable.count) entries)",
             span: span, fieldIndex: fieldIndex))
-        return (nil, nil, .invalidIndex(index: index))
+        return (nil, nil, .invalidIndex(index: index), nil)
     }
 
     /// A string literal (RFC 7541 §5.2): H bit, 7-bit prefix length, then that many octets.

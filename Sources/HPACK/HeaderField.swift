@@ -59,6 +59,10 @@ public struct DecodedField: Sendable, Hashable {
     public var insertedIntoTable: Bool
     /// Entries evicted to make room for this one (RFC 7541 §4.4), oldest first.
     public var evicted: [DynamicTableEntry]
+    /// When the name (and, for an indexed field, the value) came from an entry of the table
+    /// inserted before the capture began: that entry's stable number
+    /// (`DynamicTable.unknownEntryNumber`), the same in every block that refers to it.
+    public var unknownEntry: Int?
 
     public init(
         name: [UInt8]?, value: [UInt8]?, representation: FieldRepresentation, nameSource: NameSource,
@@ -83,9 +87,11 @@ public struct DecodedField: Sendable, Hashable {
     public var size: Int { (name?.count ?? 0) + (value?.count ?? 0) + DynamicTableEntry.overhead }
 
     /// The name as text: lossless (invalid UTF-8 and control bytes escaped as `\xNN`), or a
-    /// placeholder such as `<unknown dynamic index 70>` when unknown.
+    /// placeholder when unknown: `<unknown entry #3, index 65>` for an entry from before the
+    /// capture (the same number in every block), `<unknown dynamic index 70>` otherwise.
     public var nameString: String {
         if let name { return EscapedText.string(name) }
+        if let unknownEntry, let index = nameSource.index { return "<unknown entry #\(unknownEntry), index \(index)>" }
         switch nameSource {
         case .dynamicTable(let index), .unknownDynamic(let index): return "<unknown dynamic index \(index)>"
         case .invalidIndex(let index): return "<invalid index \(index)>"
@@ -97,6 +103,7 @@ public struct DecodedField: Sendable, Hashable {
     /// entry, `<not decoded>` for a literal that was not decoded.
     public var valueString: String {
         if let value { return EscapedText.string(value) }
+        if representation == .indexed, let unknownEntry { return "<value of unknown entry #\(unknownEntry)>" }
         return representation == .indexed ? "<unknown>" : "<not decoded>"
     }
 }

@@ -15,7 +15,7 @@ public enum HeaderFieldText {
         case let .staticTable(index): "static \(index)"
         case let .dynamicTable(index): "dynamic \(index)"
         case .literal: "literal name"
-        case let .unknownDynamic(index): "unknown dynamic \(index)"
+        case let .unknownDynamic(index): "unknown dynamic \(index)" + (field.unknownEntry.map { " (entry #\($0) from before the capture)" } ?? "")
         case let .invalidIndex(index): "invalid index \(index)"
         }
     }

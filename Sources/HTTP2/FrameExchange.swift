@@ -22,11 +22,14 @@ extension FrameRecord {
         default:
             kind = .activity
         }
-        var event = ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: kind)
-        events.append(event)
-        if let block = headerBlock, block.startedBy == .headers, let decoded = block.decoded {
-            event.kind = .head(decoded.fields.map { HeaderLine(name: $0.nameString, value: $0.valueString, valueBytes: $0.value) })
-            events.append(event)
+        events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: kind))
+        guard let block = headerBlock, block.startedBy == .headers, let fields = block.decoded?.fields else { return }
+        var lines: [HeaderLine] = []
+        lines.reserveCapacity(fields.count)
+        for index in fields.indices {
+            lines.append(HeaderLine(name: fields[index].nameString, value: fields[index].valueString, valueBytes: fields[index].value,
+                                    nameKnown: fields[index].name != nil))
         }
+        events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: .head(lines)))
     }
 }

@@ -48,10 +48,14 @@ public struct HeaderLine: Sendable {
     public var name: String
     public var value: String
     public var valueBytes: [UInt8]?
+    /// Whether the name is known (HPACK: not an entry from before the capture began); `name` is
+    /// then a placeholder that names the unknown entry.
+    public var nameKnown: Bool
 
-    public init(name: String, value: String, valueBytes: [UInt8]? = nil) {
+    public init(name: String, value: String, valueBytes: [UInt8]? = nil, nameKnown: Bool = true) {
         self.name = name
         self.value = value
         self.valueBytes = valueBytes
+        self.nameKnown = nameKnown
     }
 }

@@ -77,13 +77,15 @@ struct Connection: Sendable {
             if flags.contains(.fin) { halves[index].statistics.sawFIN = true }
             halves[index].receive(
                 sequence: payloadSequence, payload: segment.payload, missing: segment.missingBytes,
-                fin: flags.contains(.fin), receiverWindowIsZero: halves[peer].advertisesZeroWindow,
+                fin: flags.contains(.fin), packet: packet, time: time, receiverWindowIsZero: halves[peer].advertisesZeroWindow,
                 bufferLimit: bufferLimit, into: &scratch)
         }
+        // A hole of this direction proven by an earlier ACK may be old enough to be a gap now.
+        halves[index].declareProvenHoles(packet: packet, into: &scratch)
         emit(scratch, direction, packet, time, &events)
         if flags.contains(.ack), !flags.contains(.rst) {
             scratch.removeAll(keepingCapacity: true)
-            halves[peer].acknowledge(segment.acknowledgementNumber, into: &scratch)
+            halves[peer].acknowledge(segment.acknowledgementNumber, packet: packet, into: &scratch)
             emit(scratch, direction.reversed, packet, time, &events)
         }
     }
@@ -117,8 +119,13 @@ struct Connection: Sendable {
         let half = halves[direction.rawValue]
         for output in outputs {
             switch output {
-            case let .data(offset, bytes):
-                events.append(.data(StreamData(position: position, offset: offset, bytes: bytes)))
+            case let .data(offset, bytes, carrier, carried):
+                // The packet that carried the bytes, not the one that released them (RFC 9293 says
+                // nothing of capture times; a reordered capture must not move a frame's time).
+                var at = position
+                at.packet = carrier
+                at.time = carried
+                events.append(.data(StreamData(position: at, offset: offset, bytes: bytes)))
             case let .gap(offset, length, reason):
                 events.append(.gap(StreamGap(position: position, offset: offset, length: length,
                                              sequenceRange: (half.sequence(at: offset), half.sequence(at: offset + length)), reason: reason)))

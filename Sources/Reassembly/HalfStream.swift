@@ -1,4 +1,6 @@
 import ByteStream
+import WireCore
+
 /// One direction of a TCP connection: puts segments in stream order and says what happened.
 ///
 /// Bytes are handed on only in order and only once. Data that arrives ahead of a hole waits in a
@@ -7,7 +9,9 @@ import ByteStream
 struct HalfStream: Sendable {
     /// What the direction produced, in order, for the connection to turn into events.
     enum Output {
-        case data(offset: Int64, bytes: ArraySlice<UInt8>)
+        /// In-order bytes, with the packet that carried them and its time: the packet that filled a
+        /// hole hands on the data that waited behind it with that data's own packet and time.
+        case data(offset: Int64, bytes: ArraySlice<UInt8>, packet: Int, time: Timestamp)
         case gap(offset: Int64, length: Int64, StreamGap.Reason)
         case note(SegmentNote.Kind, offset: Int64, length: Int)
     }
@@ -17,6 +21,9 @@ struct HalfStream: Sendable {
         var offset: Int64
         var bytes: ArraySlice<UInt8>
         var missing: Int
+        /// The packet that carried the bytes, and its time.
+        var packet: Int
+        var time: Timestamp
         var end: Int64 { offset + Int64(bytes.count + missing) }
     }
 
@@ -34,6 +41,8 @@ struct HalfStream: Sendable {
     private(set) var finOffset: Int64?
     /// Highest offset the peer acknowledged.
     private var acknowledged: Int64?
+    /// The hole at `offset` that an ACK proved, and the packet that proved it.
+    private var holeProvenAt: (offset: Int64, packet: Int)?
     /// The sender of this direction advertised a zero receive window in its last segment.
     var advertisesZeroWindow = false
     var statistics = DirectionStatistics()
@@ -54,7 +63,7 @@ struct HalfStream: Sendable {
 
     /// Takes one segment's payload. `receiverWindowIsZero` is the peer's last advertised window.
     mutating func receive(
-        sequence: UInt32, payload: ArraySlice<UInt8>, missing: Int, fin: Bool,
+        sequence: UInt32, payload: ArraySlice<UInt8>, missing: Int, fin: Bool, packet: Int, time: Timestamp,
         receiverWindowIsZero: Bool, bufferLimit: Int, into out: inout [Output]
     ) {
         guard let space else { return }
@@ -103,7 +112,7 @@ struct HalfStream: Sendable {
             note(.zeroWindowProbe, offset, 1, &out)
         }
         if offset == next {
-            deliver(payload, missing: missing, into: &out)
+            deliver(payload, missing: missing, packet: packet, time: time, into: &out)
             drain(into: &out)
             return
         }
@@ -112,7 +121,7 @@ struct HalfStream: Sendable {
             return
         }
         let index = pending.firstIndex { $0.offset > offset } ?? pending.endIndex
-        pending.insert(Pending(offset: offset, bytes: payload, missing: missing), at: index)
+        pending.insert(Pending(offset: offset, bytes: payload, missing: missing, packet: packet, time: time), at: index)
         pendingBytes += payload.count
         while pendingBytes > bufferLimit, !pending.isEmpty {
             declareHole(.bufferLimit, into: &out)
@@ -120,12 +129,30 @@ struct HalfStream: Sendable {
     }
 
     /// The peer acknowledged everything before `sequence`. Data it acknowledged past a hole that
-    /// the capture never filled cannot come again: the hole is a gap.
-    mutating func acknowledge(_ sequence: UInt32, into out: inout [Output]) {
+    /// the capture never filled cannot come again: the hole is a gap — once `reorderAllowance`
+    /// more packets of the connection went by without filling it, because a capture whose
+    /// packets were reordered (multi-queue capture, a busy network) may show the ACK before the
+    /// data it acknowledges.
+    mutating func acknowledge(_ sequence: UInt32, packet: Int, into out: inout [Output]) {
         guard let space else { return }
         let offset = space.offset(of: sequence, near: next)
         acknowledged = max(acknowledged ?? offset, offset)
-        while let first = pending.first, offset >= first.offset, first.offset > next {
+        declareProvenHoles(packet: packet, into: &out)
+    }
+
+    /// Packets of the connection that may go by between an ACK past a hole and the data that fills it.
+    static let reorderAllowance = 32
+
+    /// Holes the peer's ACKs proved long enough ago become gaps.
+    mutating func declareProvenHoles(packet: Int, into out: inout [Output]) {
+        guard let acknowledged else { return }
+        while let first = pending.first, acknowledged >= first.offset, first.offset > next {
+            guard let proven = holeProvenAt, proven.offset == next else {
+                holeProvenAt = (next, packet)
+                return
+            }
+            guard packet - proven.packet >= Self.reorderAllowance else { return }
+            holeProvenAt = nil
             declareHole(.notCaptured, into: &out)
         }
     }
@@ -153,13 +180,13 @@ struct HalfStream: Sendable {
             guard first.end > next else { continue }
             var bytes = first.bytes, missing = first.missing
             trimFront(&bytes, &missing, by: next - first.offset)
-            deliver(bytes, missing: missing, into: &out)
+            deliver(bytes, missing: missing, packet: first.packet, time: first.time, into: &out)
         }
     }
 
-    private mutating func deliver(_ bytes: ArraySlice<UInt8>, missing: Int, into out: inout [Output]) {
+    private mutating func deliver(_ bytes: ArraySlice<UInt8>, missing: Int, packet: Int, time: Timestamp, into out: inout [Output]) {
         if !bytes.isEmpty {
-            out.append(.data(offset: next, bytes: bytes))
+            out.append(.data(offset: next, bytes: bytes, packet: packet, time: time))
             next += Int64(bytes.count)
             statistics.bytes += Int64(bytes.count)
         }

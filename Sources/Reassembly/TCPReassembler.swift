@@ -28,6 +28,8 @@ public struct TCPReassembler: Sendable {
     private var slotByFlow: [FlowKey: Int] = [:]
     /// Recently closed connections and when they closed.
     private var lingering: [FlowKey: Timestamp] = [:]
+    /// Connections seen without their handshake, held for a few packets (`HeldConnection`).
+    private var held: [FlowKey: HeldConnection] = [:]
     private var nextID = 1
     private var lastSweep: Timestamp?
     private var scratch: [HalfStream.Output] = []
@@ -47,6 +49,7 @@ public struct TCPReassembler: Sendable {
         packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]
     ) {
         sweepIfDue(time, packet: packet, into: &events)
+        if !held.isEmpty { openHeldConnections(olderThan: packet, into: &events) }
         let key = FlowKey(source, destination)
         let isInitialSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack)
         var slot = slotByFlow[key]
@@ -61,14 +64,63 @@ public struct TCPReassembler: Sendable {
                 return
             }
             lingering[key] = nil
-            slot = open(segment, from: source, to: destination, packet: packet, time: time, key: key, into: &events)
+            // A connection seen without its handshake is held for a few packets: in a reordered
+            // capture its SYN may come just after the first data. Its number is taken now.
+            if !segment.flags.contains(.syn) {
+                var connection = held[key] ?? HeldConnection(id: ConnectionID(rawValue: nextID), firstPacket: packet)
+                if held[key] == nil { nextID += 1 }
+                connection.segments.append((segment, source, destination, packet, time))
+                held[key] = connection
+                if connection.segments.count >= Self.heldSegments { openHeld(key, into: &events) }
+                return
+            }
+            slot = open(segment, from: source, to: destination, packet: packet, time: time, key: key, id: held[key]?.id, into: &events)
+            take(segment, from: source, packet: packet, time: time, slot: slot!, into: &events)
+            // What came before the handshake, in sequence after it.
+            for (segment, source, _, packet, time) in held.removeValue(forKey: key)?.segments ?? [] {
+                guard let index = slotByFlow[key] else { break }
+                take(segment, from: source, packet: packet, time: time, slot: index, into: &events)
+            }
+            return
         }
-        let index = slot!
+        take(segment, from: source, packet: packet, time: time, slot: slot!, into: &events)
+    }
+
+    /// Segments of a connection first seen without its SYN, held until its SYN comes or a few more
+    /// packets went by (`heldSegments` of its own, `heldPackets` of the capture).
+    struct HeldConnection: Sendable {
+        var id: ConnectionID
+        var firstPacket: Int
+        var segments: [(segment: TCPSegment, source: Endpoint, destination: Endpoint, packet: Int, time: Timestamp)] = []
+    }
+
+    static let heldSegments = 8
+    static let heldPackets = 64
+
+    private mutating func take(_ segment: TCPSegment, from source: Endpoint, packet: Int, time: Timestamp, slot index: Int,
+                               into events: inout [ReassemblyEvent]) {
         slots[index]!.receive(segment, from: source, packet: packet, time: time,
                               bufferLimit: configuration.maxBufferedBytesPerDirection, into: &events, scratch: &scratch)
         if slots[index]!.isOver {
             close(index, slots[index]!.sawRST ? .rst : .fin, packet: packet, time: time, into: &events)
         }
+    }
+
+    /// Opens a held connection as joined mid-way and hands on its segments.
+    private mutating func openHeld(_ key: FlowKey, into events: inout [ReassemblyEvent]) {
+        guard let connection = held.removeValue(forKey: key), let first = connection.segments.first else { return }
+        let index = open(first.segment, from: first.source, to: first.destination, packet: first.packet, time: first.time, key: key,
+                         id: connection.id, into: &events)
+        for (segment, source, _, packet, time) in connection.segments {
+            guard slotByFlow[key] == index else { break }
+            take(segment, from: source, packet: packet, time: time, slot: index, into: &events)
+        }
+    }
+
+    /// Held connections whose first packet is `heldPackets` or more before `packet`, in the order they appeared.
+    private mutating func openHeldConnections(olderThan packet: Int, into events: inout [ReassemblyEvent]) {
+        let due = held.filter { packet - $0.value.firstPacket >= Self.heldPackets }.sorted { $0.value.id < $1.value.id }.map(\.key)
+        for key in due { openHeld(key, into: &events) }
     }
 
     /// Evidence from a layer above that `sender` is the client of `connection` (see
@@ -94,8 +146,14 @@ public struct TCPReassembler: Sendable {
         }
     }
 
+    /// Opens every connection held for its SYN (at the end of the input), in the order they appeared.
+    public mutating func openHeldConnections(into events: inout [ReassemblyEvent]) {
+        for key in held.sorted(by: { $0.value.id < $1.value.id }).map(\.key) { openHeld(key, into: &events) }
+    }
+
     /// At the end of the capture: closes every open connection, in the order they opened.
     public mutating func finish(packet: Int, into events: inout [ReassemblyEvent]) {
+        openHeldConnections(into: &events)
         let open = slotByFlow.values.sorted { slots[$0]!.info.id < slots[$1]!.info.id }
         for index in open {
             let reason: ConnectionSummary.CloseReason = slots[index]!.sawRST ? .rst : slots[index]!.sawBothFINs ? .fin : .captureEnded
@@ -106,7 +164,7 @@ public struct TCPReassembler: Sendable {
 
     private mutating func open(
         _ segment: TCPSegment, from source: Endpoint, to destination: Endpoint,
-        packet: Int, time: Timestamp, key: FlowKey, into events: inout [ReassemblyEvent]
+        packet: Int, time: Timestamp, key: FlowKey, id: ConnectionID? = nil, into events: inout [ReassemblyEvent]
     ) -> Int {
         let client: Endpoint, server: Endpoint, evidence: ClientEvidence
         if segment.flags.contains(.syn) {
@@ -118,9 +176,9 @@ public struct TCPReassembler: Sendable {
             (client, server) = sourceIsServer ? (destination, source) : (source, destination)
             evidence = .ports
         }
-        let info = ConnectionInfo(id: ConnectionID(rawValue: nextID), client: client, server: server,
+        let info = ConnectionInfo(id: id ?? ConnectionID(rawValue: nextID), client: client, server: server,
                                   clientEvidence: evidence, firstPacket: packet, start: time)
-        nextID += 1
+        if id == nil { nextID += 1 }
         let connection = Connection(info: info)
         let index: Int
         if let free = freeSlots.popLast() {

@@ -41,6 +41,11 @@ enum CallJSON {
             object.add("tls", tls)
         }
         if let path = call.path { object.add("method", path) }
+        if call.methodInferred {
+            object.add("method_inferred", true)
+            if let inference = call.methodInference { object.add("method_inference", inference) }
+        }
+        if call.protocolInferred { object.add("protocol_inferred", true) }
         if let authority = call.authority { object.add("authority", authority) }
         object.add("start") { $0.time(call.start) }
         object.add("end") { $0.time(call.end) }
@@ -70,6 +75,11 @@ enum CallJSON {
                 if !rest.isEmpty { item.add("details_other", json: ProtoJSON.encode(.object(rest), preserveNames: style.preserveNames)) }
             }
             item.add("source", status.source.rawValue)
+            object.add("status", item)
+        } else if let reason = call.statusUnknownReason {
+            var item = JSONObject()
+            item.add("code", json: "null")
+            item.add("reason", reason)
             object.add("status", item)
         }
         object.add("incomplete", call.incomplete)

@@ -27,6 +27,7 @@ public struct CallView {
     /// Calls shown so far, for `--stats`.
     public private(set) var statistics = CallStatistics()
     private var endpoints = ConnectionEndpoints()
+    private var inferredMethods = MethodInferenceMemory()
 
     public init(verbosity: Int, hex: Bool, json: Bool) {
         self.verbosity = verbosity
@@ -38,6 +39,7 @@ public struct CallView {
 
     /// Lines for standard output for one event.
     public mutating func render(_ event: AnalysisEvent) -> [String] {
+        if case let .tcp(.closed(summary)) = event { inferredMethods.forget(summary.info.id) }
         if endpoints.follow(event) { return [] }
         switch event {
         case let .message(arrived):
@@ -46,7 +48,8 @@ public struct CallView {
             let direction = arrived.direction == .clientToServer ? "request" : "response"
             return [line] + messageBlock(arrived.message, direction: direction, index: arrived.index,
                                          type: types?.typeName(path: arrived.path, isRequest: arrived.direction == .clientToServer))
-        case let .call(call):
+        case var .call(call):
+            if let types { inferredMethods.infer(&call, types: types) }
             guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
             statistics.add(call)
             guard json else { return text(call) }
@@ -64,6 +67,8 @@ public struct CallView {
             lines += section("request headers", call.requestHeaders)
             lines += section("response headers", call.trailersOnly ? [] : call.responseHeaders)
             lines += section(call.trailersOnly ? "trailers (trailers-only response)" : "trailers", call.trailers)
+            if let reason = call.statusUnknownReason { lines.append("  status: unknown (\(reason))") }
+            if let inference = call.methodInference { lines.append("  method inferred: \(inference)") }
             if let status = call.status {
                 var text = "  status: \(status.code.rawValue) \(status.code)"
                 if let message = status.message { text += " \"\(message)\"" }
@@ -124,17 +129,21 @@ public struct CallView {
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method OK 1.23ms 1→1`
     func summary(_ call: GRPCCall) -> String {
         var line = head(call.start, call.connection, call.path, call.streamID)
+        if call.methodInferred { line += " (inferred)" }
         if call.callProtocol != .grpc { line += " [\(call.callProtocol.rawValue)]" }
+        if call.protocolInferred { line += " [gRPC inferred]" }
         if let status = call.status {
             line += " " + paint(status.code.description, status.code == .ok ? "32" : "31")
             if status.source != .trailers { line += "(\(status.source.rawValue))" }
+        } else if call.statusUnknownReason != nil {
+            line += " " + paint("STATUS?", "33")
         } else if call.incomplete {
             line += " " + paint("INCOMPLETE", "33")
         } else if let http = call.httpStatus {
             line += " HTTP \(http)"
         }
         line += " " + formatDuration(nanoseconds: call.latencyNanoseconds)
-        if call.callProtocol == .http2 {
+        if call.callProtocol == .http2 || call.callProtocol == .http1 {
             line += " \(call.bodyBytes[0])→\(call.bodyBytes[1]) bytes"
         } else {
             line += " \(call.requests.count)→\(call.responses.count)"

@@ -26,6 +26,9 @@ public enum CaptureSummary {
             let others = http2.otherConnections.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
             if !others.isEmpty { text += "; other connections: " + others.joined(separator: ", ") }
         }
+        if let http2, http2.http1Connections > 0 {
+            text += "; HTTP/1.x: \(http2.http1Connections) connection\(http2.http1Connections == 1 ? "" : "s")"
+        }
         if let http2, http2.tlsConnections > 0 {
             text += "; TLS: \(http2.tlsConnections) connection\(http2.tlsConnections == 1 ? "" : "s"), \(http2.tlsDecrypted) decrypted"
         }

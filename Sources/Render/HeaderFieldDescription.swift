@@ -10,7 +10,10 @@ enum HeaderFieldDescription {
         case let .staticTable(index): object.add("name_source", "static"); object.add("index", index)
         case let .dynamicTable(index): object.add("name_source", "dynamic"); object.add("index", index)
         case .literal: object.add("name_source", "literal")
-        case let .unknownDynamic(index): object.add("name_source", "unknown_dynamic"); object.add("index", index)
+        case let .unknownDynamic(index):
+            object.add("name_source", "unknown_dynamic")
+            object.add("index", index)
+            if let entry = field.unknownEntry { object.add("unknown_entry", entry) }
         case let .invalidIndex(index): object.add("name_source", "invalid"); object.add("index", index)
         }
         if let huffman = field.nameHuffman { object.add("name_huffman", huffman) }

@@ -28,14 +28,16 @@ public struct DescriptorPool: Sendable {
     /// `includeWellKnownTypes`: after the given files, the well-known types with a JSON form
     /// (any, duration, empty, field_mask, struct, timestamp, wrappers) are added from a built-in
     /// copy unless their names are already defined; they are not listed in `files`.
-    public init(files input: [Google_Protobuf_FileDescriptorProto], includeWellKnownTypes: Bool = true) {
+    /// `fallbackFiles`: names of files (the bundled schemas) whose definitions give way to those of
+    /// the files before them silently; a conflict between two other files is a problem.
+    public init(files input: [Google_Protobuf_FileDescriptorProto], includeWellKnownTypes: Bool = true, fallbackFiles: Set<String> = []) {
         var seenFiles: [String: Int] = [:]
         var kept: [Google_Protobuf_FileDescriptorProto] = []
         var problems: [Diagnostic] = []
         for file in input {
             if let index = seenFiles[file.name] {
                 // The same file twice (two protosets both including their imports) is no conflict.
-                if kept[index] != file { problems.append(Diagnostic(.schema, "schema.file.conflict", .warning, "file \(file.name) is given twice with different contents; the first is kept")) }
+                if kept[index] != file, !fallbackFiles.contains(file.name) { problems.append(Diagnostic(.schema, "schema.file.conflict", .warning, "file \(file.name) is given twice with different contents; the first is kept")) }
                 continue
             }
             seenFiles[file.name] = kept.count
@@ -44,6 +46,7 @@ public struct DescriptorPool: Sendable {
         self.files = kept
         var builder = PoolBuilder()
         builder.problems = problems
+        builder.fallbackFiles = fallbackFiles
         for file in kept { builder.collect(file) }
         if includeWellKnownTypes {
             for file in BuiltinWellKnownTypes.files where seenFiles[file.name] == nil {
@@ -85,6 +88,9 @@ public struct DescriptorPool: Sendable {
     }
 
     /// A method by its gRPC path, `/package.Service/Method` (the leading slash is optional).
+    /// Every method of the loaded services, by path.
+    public var allMethods: [MethodSchema] { methods.values.sorted { $0.path < $1.path } }
+
     public func method(path: String) -> MethodSchema? {
         methods[path.hasPrefix("/") ? path : "/" + path]
     }

@@ -18,6 +18,9 @@ struct PoolBuilder {
     }
 
     var problems: [Diagnostic] = []
+    /// Files whose definitions give way to earlier ones without a word (the bundled schemas, when
+    /// the user's own define the same names).
+    var fallbackFiles: Set<String> = []
     var pendingMessages: [PendingMessage] = []
     var pendingExtensions: [PendingField] = []
     var definedIn: [String: String] = [:]
@@ -44,6 +47,7 @@ struct PoolBuilder {
     /// Claims `fullName` for `file`; false (and a problem) when it is already defined.
     mutating func claim(_ fullName: String, _ kind: String, in file: String) -> Bool {
         if let first = definedIn[fullName] {
+            guard !fallbackFiles.contains(file) else { return false }
             problems.append(Diagnostic(.schema, "schema.duplicate-definition", .warning, "\(kind) \(fullName) in \(file) is already defined in \(first); the first definition is kept"))
             return false
         }

@@ -19,6 +19,9 @@ struct RecordProtection: Sendable {
     let suite: CipherSuite
     let isTLS13: Bool
     let keys: DirectionKeys
+    /// The write key and MAC key, made once.
+    private let key: SymmetricKey
+    private let macKey: SymmetricKey
     /// RFC 7366: the MAC covers the ciphertext (TLS 1.2 CBC only).
     let encryptThenMAC: Bool
     var sequence: UInt64 = 0
@@ -28,6 +31,8 @@ struct RecordProtection: Sendable {
         self.suite = suite
         self.isTLS13 = isTLS13
         self.keys = keys
+        key = SymmetricKey(data: keys.key)
+        macKey = SymmetricKey(data: keys.macKey)
         self.encryptThenMAC = encryptThenMAC
     }
 
@@ -82,7 +87,6 @@ struct RecordProtection: Sendable {
                 + Self.be16(ciphertext.count - 16)
         }
         let body = ciphertext.dropLast(16), tag = ciphertext.suffix(16)
-        let key = SymmetricKey(data: keys.key)
         let plaintext: Data
         do {
             switch protection {
@@ -111,13 +115,13 @@ struct RecordProtection: Sendable {
             guard fragment.count >= 16 + 16 + macLength else { return .failure(.tooShort) }
             let received = fragment.suffix(macLength)
             fragment = fragment.dropLast(macLength)
-            guard Self.mac(mac, key: keys.macKey, header + Self.be16(fragment.count) + fragment).elementsEqual(received) else { return .failure(.authentication) }
+            guard Self.mac(mac, key: macKey, header + Self.be16(fragment.count) + fragment).elementsEqual(received) else { return .failure(.authentication) }
         }
         // TLS 1.1+ (RFC 5246 §6.2.3.2): the record starts with its IV.
         guard fragment.count >= 32, fragment.count % 16 == 0 else { return .failure(.tooShort) }
         let decrypted: [UInt8]
         do {
-            decrypted = Array(try AES._CBC.decrypt(fragment.dropFirst(16), using: SymmetricKey(data: keys.key),
+            decrypted = Array(try AES._CBC.decrypt(fragment.dropFirst(16), using: key,
                                                    iv: AES._CBC.IV(ivBytes: fragment.prefix(16)), noPadding: true))
         } catch {
             return .failure(.authentication)
@@ -131,14 +135,13 @@ struct RecordProtection: Sendable {
             guard content.count >= macLength else { return .failure(.tooShort) }
             let received = content.suffix(macLength)
             content = content.dropLast(macLength)
-            guard Self.mac(mac, key: keys.macKey, header + Self.be16(content.count) + content).elementsEqual(received) else { return .failure(.authentication) }
+            guard Self.mac(mac, key: macKey, header + Self.be16(content.count) + content).elementsEqual(received) else { return .failure(.authentication) }
         }
         return .success((record.type, Array(content)))
     }
 
-    private static func mac(_ hash: CipherSuite.Hash, key: [UInt8], _ data: some DataProtocol) -> [UInt8] {
-        let key = SymmetricKey(data: key)
-        return switch hash {
+    private static func mac(_ hash: CipherSuite.Hash, key: SymmetricKey, _ data: some DataProtocol) -> [UInt8] {
+        switch hash {
         case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: data, using: key))
         case .sha256: Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
         case .sha384: Array(HMAC<SHA384>.authenticationCode(for: data, using: key))

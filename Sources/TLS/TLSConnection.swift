@@ -34,9 +34,15 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
     /// The first record that would not open, per direction: its 1-based number among the protected records.
     var failedRecord: [Int?] = [nil, nil]
 
-    public init(id: ConnectionID, keyLog: KeyLog) {
+    /// Whether handshake messages, alerts and key changes are described (`TLSOutput.message`) and
+    /// the certificate read: only for views that show them, as formatting them costs more than
+    /// decrypting a short connection.
+    public let describesHandshake: Bool
+
+    public init(id: ConnectionID, keyLog: KeyLog, describesHandshake: Bool = true) {
         self.id = id
         self.keyLog = keyLog
+        self.describesHandshake = describesHandshake
         session = TLSSession(connection: id)
     }
 
@@ -92,7 +98,12 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         session.records[side] += 1
         if record.type == .changeCipherSpec {
             changeCipherSpec(side, position, &output)
-        } else if sides[side].encrypted && !negotiatedTLS13 || record.type == .applicationData {
+        } else if sides[side].encrypted && !negotiatedTLS13 || record.type == .applicationData
+                    || side == Direction.clientToServer.rawValue && serverHello == nil && sides[side].sawChangeCipherSpec
+                        && record.type == .handshake && !Self.isClientHello(record) {
+            // (A handshake record after a ChangeCipherSpec that came before the ServerHello —
+            // a capture reordered between directions — is TLS 1.2's protected Finished, unless
+            // it is the second ClientHello after a HelloRetryRequest.)
             if clientHello == nil, serverHello == nil { joinedMidSession = true }
             sides[side].protectedRecords += 1
             protected(record, position, &output)
@@ -104,7 +115,14 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
     /// RFC 5246 §7.1: from its ChangeCipherSpec on, a side's records are protected. In TLS 1.3 it
     /// is only for middlebox compatibility (RFC 8446 §D.4).
     private mutating func changeCipherSpec(_ side: Int, _ position: StreamPosition, _ output: inout [TLSOutput]) {
-        guard let serverHello, serverHello.version != .tls13 else {
+        guard let serverHello else {
+            // Before the ServerHello (in a capture reordered between directions): TLS 1.2's if
+            // the ClientHello offered nothing newer, else undecided until the ServerHello says.
+            sides[side].sawChangeCipherSpec = true
+            if let clientHello, !clientHello.supportedVersions.contains(ProtocolVersion.tls13.rawValue) { sides[side].encrypted = true }
+            return note("ChangeCipherSpec (before the ServerHello)", position, &output)
+        }
+        guard serverHello.version != .tls13 else {
             return note("ChangeCipherSpec (middlebox compatibility)", position, &output)
         }
         if side == Direction.serverToClient.rawValue, !serverAuthenticated { session.resumed = true }
@@ -233,8 +251,17 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         sides[side].plaintextOffset += length
     }
 
-    func note(_ text: String, _ position: StreamPosition, _ output: inout [TLSOutput]) {
-        output.append(.message(TLSMessage(connection: id, direction: position.direction, packet: position.packet, time: position.time, text: text)))
+    func note(_ text: @autoclosure () -> String, _ position: StreamPosition, _ output: inout [TLSOutput]) {
+        guard describesHandshake else { return }
+        output.append(.message(TLSMessage(connection: id, direction: position.direction, packet: position.packet, time: position.time, text: text())))
+    }
+
+    /// Whether a record holds exactly one plaintext ClientHello (type 1 and a length that fills
+    /// the record): what a protected Finished is only by a 1 in 2^24 chance.
+    static func isClientHello(_ record: TLSRecord) -> Bool {
+        let bytes = record.fragment
+        guard bytes.count >= 4, bytes[0] == HandshakeType.clientHello.rawValue else { return false }
+        return Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3]) == bytes.count - 4
     }
 
     private func reasonNotDecrypted() -> String? {

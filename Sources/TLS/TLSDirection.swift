@@ -11,6 +11,8 @@ struct TLSDirection: Sendable {
     var fallbacks: [RecordProtection] = []
     /// TLS 1.2: keys that take effect at this side's ChangeCipherSpec.
     var afterChangeCipherSpec: RecordProtection?
+    /// A ChangeCipherSpec came before the ServerHello (a capture reordered between directions).
+    var sawChangeCipherSpec = false
     /// Records are protected from now on (TLS 1.2 after ChangeCipherSpec; TLS 1.3 after the ServerHello).
     var encrypted = false
     /// The TLS 1.3 application traffic secret in use (a KeyUpdate derives the next one).

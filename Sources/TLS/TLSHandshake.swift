@@ -24,9 +24,13 @@ extension TLSConnection {
                 parts.append("versions " + hello.supportedVersions.map { ProtocolVersion(rawValue: $0).description }.joined(separator: ","))
             }
             if !hello.keyShareGroups.isEmpty { parts.append("key shares " + hello.keyShareGroups.map(Self.groupName).joined(separator: ",")) }
+            if let serverHello, !serverHello.sessionID.isEmpty, serverHello.sessionID == hello.sessionID, serverHello.version != .tls13 { session.resumed = true }
             if hello.offersPSK { parts.append("PSK offered") }
             if hello.offersEarlyData { parts.append("early data") }
             text += ": " + parts.joined(separator: ", ")
+            note(text, position, &output)
+            keysMayBeKnown(&output)
+            return
         case .serverHello where fromServer:
             guard let hello = ServerHello(body) else { return note("ServerHello (malformed)", position, &output) }
             if hello.isHelloRetryRequest {
@@ -47,10 +51,11 @@ extension TLSConnection {
                 session.resumed = true
             }
             text += ": \(hello.version), \(suite.name)" + (hello.acceptedPSK ? ", PSK accepted" : "") + (hello.encryptThenMAC ? ", encrypt-then-MAC" : "")
+            if hello.version != .tls13 {
+                for side in sides.indices where sides[side].sawChangeCipherSpec { sides[side].encrypted = true }
+            }
             note(text, position, &output)
-            setUpKeys()
-            // The client's early data (sent before this ServerHello) waited for these keys.
-            openWaiting(.clientToServer, &output)
+            keysMayBeKnown(&output)
             return
         case .encryptedExtensions:
             let extensions = EncryptedExtensions(body)
@@ -58,7 +63,7 @@ extension TLSConnection {
             text += extensions.alpn.map { ": ALPN \($0)" } ?? ""
         case .certificate, .serverKeyExchange:
             if fromServer { serverAuthenticated = true }
-            if type == .certificate, fromServer, let summary = CertificateSummary(body, isTLS13: negotiatedTLS13) {
+            if type == .certificate, fromServer, describesHandshake, let summary = CertificateSummary(body, isTLS13: negotiatedTLS13) {
                 session.certificate = summary
                 text += ": \(summary.subject), issued by \(summary.issuer), \(summary.chainLength) in the chain"
             }
@@ -90,6 +95,14 @@ extension TLSConnection {
             break
         }
         note(text, position, &output)
+    }
+
+    /// Both hellos may be known now (in a capture reordered between directions the ServerHello may
+    /// come first): the keys are set up, and the records that waited for them opened — the
+    /// client's early data among them.
+    mutating func keysMayBeKnown(_ output: inout [TLSOutput]) {
+        setUpKeys()
+        for direction in Direction.allCases { openWaiting(direction, &output) }
     }
 
     /// Sets up the record keys once the ServerHello and the session's secrets are known.

@@ -34,9 +34,13 @@ struct SchemaLoader {
                 throw Failure(description: "\(path): not a FileDescriptorSet (\(error))")
             }
         }
-        files += try compileSources()
+        let (compiled, bundled) = try compileSources()
+        files += compiled
         if let reflect = options.reflect.flatMap(ReflectTarget.init) { files += await reflectedFiles(reflect) }
-        let pool = DescriptorPool(files: files)
+        // The schemas the user names take precedence over the bundle's without a warning; the
+        // bundle's files come last, and a clash between two sources the user gave is reported.
+        let order = files.filter { !bundled.contains($0.name) } + files.filter { bundled.contains($0.name) }
+        let pool = DescriptorPool(files: order, fallbackFiles: bundled)
         for problem in pool.problems { TextOutput.error("schema: " + problem.message) }
         var types = MessageTypes(pool: pool)
         for (flag, name) in [("--type", options.type), ("--request-type", options.requestType), ("--response-type", options.responseType)] {
@@ -51,29 +55,51 @@ struct SchemaLoader {
     }
 
     /// --proto files and every .proto file of the dissector directories, compiled together so that
-    /// imports resolve across them (-I directories first, as protoc looks them up).
-    func compileSources() throws(Failure) -> [Google_Protobuf_FileDescriptorProto] {
+    /// imports resolve across them (-I directories first, as protoc looks them up). Returns the
+    /// files and the names of those that came from the bundled dissectors/ alone.
+    func compileSources() throws(Failure) -> (files: [Google_Protobuf_FileDescriptorProto], bundled: Set<String>) {
         var importPaths = options.importPaths
         var targets: [String] = []
         for path in options.protos {
-            guard FileManager.default.isReadableFile(atPath: path) else { throw Failure(description: "\(path): cannot read the .proto file") }
-            let directory = (path as NSString).deletingLastPathComponent
-            if !importPaths.contains(where: { Self.contains($0, path) }) { importPaths.append(directory.isEmpty ? "." : directory) }
-            targets.append(path)
+            if FileManager.default.isReadableFile(atPath: path) {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !importPaths.contains(where: { Self.contains($0, path) }) { importPaths.append(directory.isEmpty ? "." : directory) }
+                targets.append(path)
+            } else if importPaths.contains(where: { FileManager.default.isReadableFile(atPath: ($0 as NSString).appendingPathComponent(path)) }) {
+                // As protoc and grpcurl -proto -import-path: a name relative to an import path.
+                targets.append(path)
+            } else {
+                let searched = options.importPaths.isEmpty ? "" : " nor in the import paths (\(options.importPaths.joined(separator: ", ")))"
+                throw Failure(description: "\(path): cannot read the .proto file: not found in the current directory\(searched)")
+            }
         }
+        let userTargets = Set(targets)
+        var bundled = Set<String>()
+        let bundle = Self.bundleDirectory()
         for directory in dissectorDirectories {
             guard let names = FileManager.default.enumerator(atPath: directory) else {
                 TextOutput.error("schema: \(directory): not a readable directory of .proto files")
                 continue
             }
             importPaths.append(directory)
-            targets += names.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.sorted()
+            let protos = names.compactMap { $0 as? String }.filter { $0.hasSuffix(".proto") }.sorted()
+            if directory == bundle { bundled.formUnion(protos) }
+            targets += protos
         }
-        guard !targets.isEmpty else { return [] }
+        guard !targets.isEmpty else { return ([], []) }
         var seen = Set<String>()
         let compilation = ProtoCompiler(importPaths: importPaths).compile(targets.filter { seen.insert($0).inserted })
-        for diagnostic in compilation.diagnostics { TextOutput.error(diagnostic.description) }
-        return compilation.files
+        // A bundled file that the user's directories or files also provide is the user's.
+        let userDirectoryFiles = Set(dissectorDirectories.filter { $0 != bundle }.flatMap { directory in
+            (FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".proto") }
+        })
+        let fallback = bundled.subtracting(userTargets).subtracting(userDirectoryFiles)
+        for diagnostic in compilation.diagnostics {
+            // The bundle gives way to the user's own definitions of the same names, silently.
+            if fallback.contains(diagnostic.file), diagnostic.message.contains("is already defined in file") { continue }
+            TextOutput.error(diagnostic.description)
+        }
+        return (compilation.files, fallback)
     }
 
     static func contains(_ directory: String, _ path: String) -> Bool {

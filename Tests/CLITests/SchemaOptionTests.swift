@@ -63,6 +63,34 @@ struct SchemaOptionTests {
         }
     }
 
+    /// As protoc and grpcurl take them: a --proto name found through -I; the user's schema for a
+    /// package the bundle also defines takes precedence without a word; two sources the user gave
+    /// that disagree are reported.
+    @Test func protoNamesResolveThroughImportPathsAndTheUsersSchemasWinQuietly() throws {
+        let directory = try CommandRunner.temporaryDirectory("schema")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = try String(contentsOf: CommandRunner.packageRoot.appendingPathComponent("dissectors/reference/userservice.proto"), encoding: .utf8)
+        let renamed = source.replacingOccurrences(of: "string username = 2;", with: "string login_name = 2;")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("protos"), withIntermediateDirectories: true)
+        try renamed.write(to: directory.appendingPathComponent("protos/users.proto"), atomically: true, encoding: .utf8)
+        let imports = ["-I", "dissectors", "-I", directory.appendingPathComponent("protos").path]
+        let resolved = try CommandRunner.grpcdump(Self.getUser + ["--proto", "users.proto"] + imports)
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        #expect(resolved.stdout.contains("    login_name: \""), "the user's schema, not the bundle's")
+        #expect(!resolved.stderr.contains("already defined"), "\(resolved.stderr)")
+        // The bundle's own file given as --proto: the same definitions twice, no warning either.
+        let again = try CommandRunner.grpcdump(Self.getUser + ["--proto", "dissectors/reference/userservice.proto"])
+        #expect(again.status == 0 && !again.stderr.contains("already defined"), "\(again.stderr)")
+        // Two of the user's own sources defining the same names: reported.
+        try renamed.write(to: directory.appendingPathComponent("other.proto"), atomically: true, encoding: .utf8)
+        let clash = try CommandRunner.grpcdump(Self.getUser + ["--proto", "users.proto", "--proto", directory.appendingPathComponent("other.proto").path] + imports)
+        #expect(clash.stderr.contains("is already defined in"), "\(clash.stderr)")
+        // A name found nowhere.
+        let missing = try CommandRunner.grpcdump(Self.getUser + ["--proto", "nowhere.proto", "-I", "dissectors"])
+        #expect(missing.status == 2 && missing.stderr.contains("nowhere.proto: cannot read the .proto file: not found in the current directory nor in the import paths (dissectors)"),
+                "\(missing.stderr)")
+    }
+
     @Test func forcedTypes() throws {
         // Every message of ListUsers as a User is right for responses and wrong for the request.
         let forced = try CommandRunner.grpcdump(["-r", Self.capture, "-v", "--method", "*GetUser", "--request-type", "google.protobuf.Int64Value"])

@@ -8,18 +8,20 @@ import Glibc
 /// mutual TLS 1.2 decode into the same calls as their plaintext twins; secrets inside a pcapng;
 /// bad key logs; and a live capture whose key log is written while it runs.
 @Suite(.timeLimit(.minutes(3))) struct TLSDecryptionTests {
-    @Test(arguments: [("reference-tls", "reference-tls-twin"), ("reference-mtls12", "reference-mtls12-twin")])
+    @Test(arguments: [("captures/reference-tls", "captures/reference-tls-twin"), ("captures/reference-mtls12", "captures/reference-mtls12-twin"),
+                      // grpcio's client over TLS through a key-logging proxy, and the proxy's plaintext leg to the grpcio server.
+                      ("Tests/TLSTests/Fixtures/grpc-python-tls-proxy", "Tests/TLSTests/Fixtures/grpc-python-tls-proxy-plaintext")])
     func decryptedCallsEqualThePlaintextTwins(capture: String, twin: String) throws {
         // :scheme (https, http) and :authority (the ports) differ by construction; the messages
         // carry their sending time.
         let result = try CommandRunner.grpcdump([
-            "diff", "captures/\(twin).pcap", "captures/\(capture).pcap", "--keylog", "captures/\(capture).keys",
+            "diff", "\(twin).pcap", "\(capture).pcap", "--keylog", "\(capture).keys",
             "--ignore-header", ":scheme", "--ignore-header", ":authority", "--ignore-field", "sent_at", "--latency-threshold", "1000000",
         ])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains(" same, 0 different), 0 only in A, 0 only in B"), "\(result.stdout)")
         // Without the key log, nothing is paired: the calls are inside TLS.
-        let locked = try CommandRunner.grpcdump(["diff", "captures/\(twin).pcap", "captures/\(capture).pcap"])
+        let locked = try CommandRunner.grpcdump(["diff", "\(twin).pcap", "\(capture).pcap"])
         #expect(locked.status == 1 && locked.stdout.contains("0 paired"), "\(locked.stdout)")
     }
 

@@ -11,8 +11,8 @@ import Testing
     #expect(block.fields.count == 2)
     #expect(block.fields[0].nameSource == .unknownDynamic(index: 62))
     #expect(block.fields[0].name == nil && block.fields[0].value == nil)
-    #expect(block.fields[0].nameString == "<unknown dynamic index 62>")
-    #expect(block.fields[0].valueString == "<unknown>")
+    #expect(block.fields[0].nameString == "<unknown entry #1, index 62>")
+    #expect(block.fields[0].valueString == "<value of unknown entry #1>")
     #expect(block.fields[0].span == 500..<501)
     #expect(block.pairs[1] == [":method", "GET"])
 }
@@ -24,8 +24,9 @@ import Testing
     let block = decoder.decode(block: Wire.indexed(62) + Wire.indexed(63))
     #expect(block.pairs[0] == ["a", "b"])
     #expect(block.fields[0].nameSource == .dynamicTable(index: 62))
-    // What was index 62 before the insert is now 63, still unknown.
+    // What was index 62 before the insert is now 63, still unknown: the same entry, #1.
     #expect(block.fields[1].nameSource == .unknownDynamic(index: 63))
+    #expect(block.fields[1].unknownEntry == 1 && block.fields[1].nameString == "<unknown entry #1, index 63>")
     #expect(block.diagnostics.isEmpty)
 }
 
@@ -37,15 +38,17 @@ import Testing
     #expect(first.fields[0].name == nil)
     #expect(first.fields[0].value == bytes("v"))
     #expect(first.fields[0].insertedIntoTable)
-    #expect(first.fields[0].nameString == "<unknown dynamic index 63>")
+    // Index 63 with nothing inserted yet: the second-newest entry from before the capture, #2.
+    #expect(first.fields[0].nameString == "<unknown entry #2, index 63>")
+    #expect(first.fields[0].unknownEntry == 2)
     #expect(decoder.dynamicTable.count == 1)
-    #expect(decoder.dynamicTable[dynamicIndex: 1] == DynamicTableEntry(name: nil, value: bytes("v"), minimumSize: 33))
+    #expect(decoder.dynamicTable[dynamicIndex: 1] == DynamicTableEntry(name: nil, value: bytes("v"), minimumSize: 33, unknownName: 2))
 
-    // The new entry (index 62) has a known value and an unknown name.
+    // The new entry (index 62) has a known value and the name of unknown entry #2.
     let second = decoder.decode(block: Wire.indexed(62))
     #expect(second.fields[0].nameSource == .dynamicTable(index: 62))
     #expect(second.fields[0].name == nil && second.fields[0].value == bytes("v"))
-    #expect(second.fields[0].nameString == "<unknown dynamic index 62>")
+    #expect(second.fields[0].nameString == "<unknown entry #2, index 62>")
     #expect(second.diagnostics.isEmpty)
 }
 

@@ -188,12 +188,13 @@ extension [HTTP2Event] {
         let events = analysisEvents(c.handshake() + [c.send(.client, first), c.send(.server, [0x16, 0x03, 0x03, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0])])
         // The demultiplexer names the next layer from the client's first bytes; no HTTP/2 layer is
         // made. TLS goes to the TLS layer (which, with no key log, says it could not decrypt);
-        // HTTP/1.x has no layer yet.
+        // HTTP/1.x to the HTTP/1 layer, which says that the answer is not an HTTP response.
         if kind == .tls {
             let sessions = events.compactMap { if case let .tlsSession(s) = $0 { s } else { nil } }
             #expect(sessions.count == 1 && sessions.first?.decrypted == false)
         } else {
-            #expect(events.compactMap { if case let .undecoded(_, kind, _) = $0 { kind } else { nil } } == [kind])
+            #expect(events.contains { if case let .diagnostic(d) = $0 { d.code.hasPrefix("http1.") } else { false } })
+            #expect(events.contains { if case let .call(call) = $0 { call.callProtocol == .http1 && call.incomplete } else { false } })
         }
         #expect(events.allSatisfy { if case .http2 = $0 { false } else { true } })
     }

@@ -7,18 +7,44 @@ import WireCore
 
 @Suite struct GapTests {
     /// A segment lost from the capture but acknowledged by the peer: a gap at the right place,
-    /// the data after it handed on, nothing spliced.
+    /// the data after it handed on, nothing spliced — once the connection's next packets show the
+    /// hole was not a reordering (the ACK may come before the data in a reordered capture).
     @Test func lostSegmentAcknowledgedByThePeerIsAGap() throws {
         var conversation = TCPConversation()
         let handshake = conversation.handshake()
         let data = conversation.sendPieces(.client, "aaaaabbbbbccccc", size: 5)
         let ack = conversation.ack(.server)
-        let run = ReassemblyRun(handshake + [data[0], data[2], ack], finish: false)
+        let early = ReassemblyRun(handshake + [data[0], data[2], ack], finish: false)
+        #expect(early.stream(.clientToServer) == "aaaaa", "the hole is not yet given up")
+        let later = (0..<40).map { _ in conversation.ack(.server) }
+        let run = ReassemblyRun(handshake + [data[0], data[2], ack] + later, finish: false)
         #expect(run.stream(.clientToServer) == "aaaaa?????ccccc")
         let gap = try #require(run.gaps.first)
         #expect(gap.offset == 5 && gap.length == 5 && gap.reason == .notCaptured)
-        #expect(gap.position.packet == 6 && gap.position.direction == .clientToServer)
+        // Declared by the packet 32 after the ACK that proved it (packet 6).
+        #expect(gap.position.packet == 6 + 32 && gap.position.direction == .clientToServer)
         #expect(gap.sequenceRange?.first == 1006 && gap.sequenceRange?.end == 1011)
+    }
+
+    /// In a reordered capture the ACK may come before the data it acknowledges: no gap.
+    @Test func dataArrivingAfterItsAcknowledgementIsNoGap() {
+        var conversation = TCPConversation()
+        let handshake = conversation.handshake()
+        let data = conversation.sendPieces(.client, "aaaaabbbbbccccc", size: 5)
+        let ack = conversation.ack(.server)
+        let run = ReassemblyRun(handshake + [data[0], data[2], ack, data[1]], finish: false)
+        #expect(run.stream(.clientToServer) == "aaaaabbbbbccccc" && run.gaps.isEmpty)
+    }
+
+    /// A connection's SYN captured after its first data (a reordered capture): the handshake
+    /// still counts, and the data is in order.
+    @Test func aSYNAfterTheFirstDataStillOpensTheConnection() {
+        var conversation = TCPConversation()
+        let handshake = conversation.handshake()
+        let data = conversation.send(.client, Array("hello".utf8))
+        let run = ReassemblyRun([data] + handshake)
+        #expect(run.opened.first?.clientEvidence == .syn)
+        #expect(run.stream(.clientToServer) == "hello" && run.gaps.isEmpty)
     }
 
     @Test func holeStillOpenAtTheEndIsAGap() {
