@@ -33,12 +33,15 @@ struct PipelineSettings: Sendable {
 /// when it closes; nothing in it is shared with another connection, so connections can be
 /// decoded apart (the unit that threads shard).
 struct ConnectionPipeline: Sendable {
+    /// The layer the byte stream (after TLS, if any) goes to. The layers themselves are kept in
+    /// optionals beside it and changed in place: taking one out of an enum for every event
+    /// would copy (retain and release) all of its state.
     enum NextStage: Sendable {
-        /// The first bytes have not named a layer yet.
-        case undecided(StreamDemultiplexer)
-        case http2(HTTP2Connection)
+        /// The first bytes have not named a layer yet (`demux` holds them).
+        case undecided
+        case http2
         /// HTTP/1.x requests and responses (gRPC-Web), when calls are assembled.
-        case http1(HTTP1Connection)
+        case http1
         /// A protocol no layer decodes (yet): its bytes are dropped.
         case undecoded
     }
@@ -55,7 +58,10 @@ struct ConnectionPipeline: Sendable {
     private(set) var clientEvidence: Direction?
     /// Whether the transport saw the connection start (so stream offset 0 is its real start).
     private let handshakeSeen: Bool
-    private var next = NextStage.undecided(StreamDemultiplexer())
+    private var next = NextStage.undecided
+    private var demux = StreamDemultiplexer()
+    private var http2: HTTP2Connection?
+    private var http1: HTTP1Connection?
     /// TLS, once the first bytes named it: the connection's events go through it, and its
     /// plaintext to `next`.
     private var security: TLSConnection?
@@ -77,20 +83,18 @@ struct ConnectionPipeline: Sendable {
     /// Feeds one byte-stream event of this connection; appends what the layers made of it.
     mutating func process(_ event: ByteStreamEvent, settings: PipelineSettings, statistics: inout HTTP2Statistics,
                           into events: inout [AnalysisEvent]) {
-        guard var tls = security else { return processPlaintext(event, settings: settings, statistics: &statistics, into: &events) }
-        security = nil  // taken out while it changes, so that its buffers are not copied
-        if tls.keyLogGeneration != settings.keyLog.generation { tls.updateKeys(settings.keyLog, into: &tlsOutputs) }
+        guard security != nil else { return processPlaintext(event, settings: settings, statistics: &statistics, into: &events) }
+        if security!.keyLogGeneration != settings.keyLog.generation { security!.updateKeys(settings.keyLog, into: &tlsOutputs) }
         switch event {
-        case let .data(data): tls.receive(data, into: &tlsOutputs)
-        case let .gap(gap): tls.gap(gap, into: &tlsOutputs)
-        case let .closed(end): tls.finish(end, into: &tlsOutputs)
+        case let .data(data): security!.receive(data, into: &tlsOutputs)
+        case let .gap(gap): security!.gap(gap, into: &tlsOutputs)
+        case let .closed(end): security!.finish(end, into: &tlsOutputs)
         case .opened: break
         }
-        if !clientRandomReported, let random = tls.session.clientRandom {
+        if !clientRandomReported, let random = security!.session.clientRandom {
             clientRandomReported = true
             newClientRandom = random
         }
-        security = tls
         forwardTLS(settings: settings, statistics: &statistics, into: &events)
     }
 
@@ -109,10 +113,8 @@ struct ConnectionPipeline: Sendable {
     /// The key log grew (a live capture's, or a secrets block in the file): records waiting for
     /// keys are opened now.
     mutating func keysChanged(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
-        guard var tls = security, tls.keyLogGeneration != settings.keyLog.generation else { return }
-        security = nil
-        tls.updateKeys(settings.keyLog, into: &tlsOutputs)
-        security = tls
+        guard security != nil, security!.keyLogGeneration != settings.keyLog.generation else { return }
+        security!.updateKeys(settings.keyLog, into: &tlsOutputs)
         forwardTLS(settings: settings, statistics: &statistics, into: &events)
     }
 
@@ -140,7 +142,7 @@ struct ConnectionPipeline: Sendable {
     private mutating func processPlaintext(_ event: ByteStreamEvent, settings: PipelineSettings, statistics: inout HTTP2Statistics,
                                            into events: inout [AnalysisEvent]) {
         switch next {
-        case var .undecided(demux):
+        case .undecided:
             if case let .closed(end) = event {
                 next = .undecoded
                 if demux.holdsBytes {
@@ -150,48 +152,47 @@ struct ConnectionPipeline: Sendable {
                 }
                 return
             }
-            next = .undecoded  // the demultiplexer is taken out while it grows
-            guard let (layer, replay) = demux.take(event) else { return next = .undecided(demux) }
+            guard let (layer, replay) = demux.take(event) else { return }
+            next = .undecoded
             switch layer {
             case _ where settings.depth == .tls && security != nil:
                 break  // `--layer tls`: the plaintext is not decoded further
             case .http2:
-                next = .http2(HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames))
+                http2 = HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames)
+                next = .http2
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls where security == nil:
                 // Its plaintext gets a demultiplexer of its own (ALPN h2, HTTP/1.1, …).
                 security = TLSConnection(id: id, keyLog: settings.keyLog, describesHandshake: settings.reportsLayerDetail || settings.depth == .tls)
-                next = .undecided(StreamDemultiplexer())
+                demux = StreamDemultiplexer()
+                next = .undecided
                 for held in replay { process(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls: report(.tls, packet: Self.packet(of: event), settings, &statistics, &events)
             case .http1 where settings.depth == .calls:
-                next = .http1(HTTP1Connection(id: id))
+                http1 = HTTP1Connection(id: id)
+                next = .http1
                 statistics.http1Connections += 1
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .http1: report(.http1, packet: Self.packet(of: event), settings, &statistics, &events)
             }
-        case var .http2(connection):
-            next = .undecoded  // taken out while it changes, so that its buffers are not copied
+        case .http2:
             switch event {
-            case let .data(data): connection.receive(data, into: &http2Events)
-            case let .gap(gap): connection.gap(gap, into: &http2Events)
-            case let .closed(end): connection.finish(end, into: &http2Events)
+            case let .data(data): http2!.receive(data, into: &http2Events)
+            case let .gap(gap): http2!.gap(gap, into: &http2Events)
+            case let .closed(end): http2!.finish(end, into: &http2Events)
             case .opened: break
             }
-            if case let .closed(end) = event, security == nil, !connection.isHTTP2, connection.other == nil, end.bytes.reduce(0, +) == 0 {
+            if case let .closed(end) = event, security == nil, !http2!.isHTTP2, http2!.other == nil, end.bytes.reduce(0, +) == 0 {
                 statistics.emptyConnections += 1
             }
-            next = .http2(connection)
             forward(settings: settings, statistics: &statistics, into: &events)
-        case var .http1(connection):
-            next = .undecoded  // taken out while it changes
+        case .http1:
             switch event {
-            case let .data(data): connection.receive(data, into: &http1Outputs)
-            case let .gap(gap): connection.gap(gap, into: &http1Outputs)
-            case let .closed(end): connection.finish(end, into: &http1Outputs)
+            case let .data(data): http1!.receive(data, into: &http1Outputs)
+            case let .gap(gap): http1!.gap(gap, into: &http1Outputs)
+            case let .closed(end): http1!.finish(end, into: &http1Outputs)
             case .opened: break
             }
-            next = .http1(connection)
             for output in http1Outputs {
                 switch output {
                 case let .exchange(exchange): calls?.process(exchange, into: &completedCalls)

@@ -48,11 +48,10 @@ public enum StreamSniffer {
             let type = bytes[index], major = bytes[index + 1], minor = bytes[index + 2]
             let length = Int(bytes[index + 3]) << 8 | Int(bytes[index + 4])
             guard (20...23).contains(type), major == 3, minor <= 4, length <= (1 << 14) + 2048 else { return false }
-            guard index + 5 + length <= bytes.endIndex else { return records > 0 ? true : nil }
+            guard index + 5 + length <= bytes.endIndex else { break }
             index += 5 + length
             records += 1
         }
-        if index == bytes.endIndex { return records > 0 ? true : nil }
         return records > 0 ? true : nil
     }
 

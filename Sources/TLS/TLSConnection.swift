@@ -10,7 +10,7 @@ import WireCore
 /// Records that arrive before their keys wait (up to `maxWaitingBytes` a direction): a live
 /// capture's key log may be written just after the first records. A connection joined after its
 /// handshake is decrypted with a TLS 1.3 application traffic secret found by trying the key log's
-/// secrets at sequence numbers 0 up to `midSessionSequenceBound` (MidSessionSearch.swift).
+/// secrets at sequence numbers 0 up to `MidSessionSearch.sequenceBound`.
 public struct TLSConnection: ByteStreamConsumer, Sendable {
     public typealias Output = TLSOutput
 

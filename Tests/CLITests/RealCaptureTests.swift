@@ -56,6 +56,14 @@ import Testing
         // The method is unknown only where the messages fit several methods equally (an error call
         // with no response, a Health/Check on a connection where no other Check was inferred).
         #expect(methodsKnown * 4 >= whole.count * 3, "cut \(cut): methods known for \(methodsKnown) of \(whole.count) calls")
+        // A call cut through (its request HEADERS before the cut) is still a gRPC call, its
+        // messages decoded all the same (inferred from its DATA when nothing else says gRPC).
+        for index in cuts.first { $0["dropped_packets"] as? Int == cut }?["calls_partial"] as? [Int] ?? [] {
+            let stream = expected[index - 1]["stream_id"] as! Int
+            let call = try #require(calls.first { $0["stream_id"] as? Int == stream })
+            #expect(call["protocol"] as? String == "grpc", "cut \(cut) stream \(stream)")
+            #expect(Self.messages(call, "responses").allSatisfy { $0 != "?" })
+        }
     }
 
     @Test func aReorderedAndDuplicatedTwinDiffsAsIdentical() throws {
