@@ -189,7 +189,7 @@ struct CallProgress: Sendable {
         } else if let http = call.httpStatus, http != 200, call.callProtocol != .http2 {
             // gRPC doc "http-grpc-status-mapping.md" (only a gRPC call has a gRPC status to derive).
             call.status = GRPCStatus(code: .fromHTTPStatus(http), message: "HTTP status \(http)", details: nil, source: .httpStatus)
-        } else if call.callProtocol != .http2, call.responseHeadersPartlyUnknown || call.trailers.contains(where: { $0.name.hasPrefix("<unknown entry") }) {
+        } else if call.callProtocol != .http2, call.responseHeadersPartlyUnknown {
             // grpc-status may be one of the unknown fields: it stays unknown, never assumed OK.
             call.statusUnknownReason = "the response's header fields include HPACK entries from before the capture began; grpc-status may be one of them"
         } else if !call.incomplete, call.callProtocol != .http2 {
