@@ -12,10 +12,9 @@ struct CallProgress: Sendable {
     var ended: UInt8 = 0
     var sawResponseHeaders = false
     var sawRequestHead = false
-    /// gRPC-Web text: each direction's base64 decoder, where its body began and how much it decoded.
-    var textBodies = [Base64Body(), Base64Body()]
-    var textOffsets: [Int64?] = [nil, nil]
-    var textDecoded: [Int64] = [0, 0]
+    /// gRPC-Web text bodies, indexed by `Direction.rawValue`; made at the first text body, so
+    /// that other calls allocate nothing for them.
+    var textBodies: [TextBody] = []
     /// gRPC-Web: the response's own content-type says whether its body is base64 text (a text
     /// request may get a binary response, as the client's Accept asks).
     var responseIsText = false
@@ -71,10 +70,12 @@ struct CallProgress: Sendable {
             } else if side == 0 ? call.callProtocol == .grpcWebText : responseIsText {
                 // The messages are inside base64 text: offsets count decoded bytes from the
                 // body's first byte on the wire.
-                let decoded = textBodies[side].decode(bytes)
-                if textOffsets[side] == nil { textOffsets[side] = offset }
-                deframers[side].append(decoded[...], at: textOffsets[side]! + textDecoded[side], packet: event.packet, time: event.time, into: &outputs)
-                textDecoded[side] += Int64(decoded.count)
+                if textBodies.isEmpty { textBodies = [TextBody(), TextBody()] }
+                let decoded = textBodies[side].decoder.decode(bytes)
+                let start = textBodies[side].start ?? offset
+                textBodies[side].start = start
+                deframers[side].append(decoded[...], at: start + textBodies[side].decoded, packet: event.packet, time: event.time, into: &outputs)
+                textBodies[side].decoded += Int64(decoded.count)
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)
             } else {
@@ -198,4 +199,12 @@ struct CallProgress: Sendable {
         }
         return call
     }
+}
+
+/// gRPC-Web text: one direction's base64 decoder, where its body began on the wire and how many
+/// bytes it decoded so far (message offsets count decoded bytes from the body's start).
+struct TextBody: Sendable {
+    var decoder = Base64Body()
+    var start: Int64?
+    var decoded: Int64 = 0
 }
