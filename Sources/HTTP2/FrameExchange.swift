@@ -24,12 +24,8 @@ extension FrameRecord {
         }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: kind))
         guard let block = headerBlock, block.startedBy == .headers, let fields = block.decoded?.fields else { return }
-        var lines: [HeaderLine] = []
-        lines.reserveCapacity(fields.count)
-        for index in fields.indices {
-            lines.append(HeaderLine(name: fields[index].nameString, value: fields[index].valueString, valueBytes: fields[index].value,
-                                    nameKnown: fields[index].name != nil))
-        }
+        // Mapped with the fields borrowed: indexing copied each field (its arrays retained and released).
+        let lines = fields.map { HeaderLine(name: $0.nameString, value: $0.valueString, valueBytes: $0.value, nameKnown: $0.name != nil) }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: .head(lines)))
     }
 }
