@@ -85,12 +85,7 @@ struct ConnectionPipeline: Sendable {
                           into events: inout [AnalysisEvent]) {
         guard security != nil else { return processPlaintext(event, settings: settings, statistics: &statistics, into: &events) }
         if security!.keyLogGeneration != settings.keyLog.generation { security!.updateKeys(settings.keyLog, into: &tlsOutputs) }
-        switch event {
-        case let .data(data): security!.receive(data, into: &tlsOutputs)
-        case let .gap(gap): security!.gap(gap, into: &tlsOutputs)
-        case let .closed(end): security!.finish(end, into: &tlsOutputs)
-        case .opened: break
-        }
+        security!.consume(event, into: &tlsOutputs)
         if !clientRandomReported, let random = security!.session.clientRandom {
             clientRandomReported = true
             newClientRandom = random
@@ -176,23 +171,13 @@ struct ConnectionPipeline: Sendable {
             case .http1: report(.http1, packet: Self.packet(of: event), settings, &statistics, &events)
             }
         case .http2:
-            switch event {
-            case let .data(data): http2!.receive(data, into: &http2Events)
-            case let .gap(gap): http2!.gap(gap, into: &http2Events)
-            case let .closed(end): http2!.finish(end, into: &http2Events)
-            case .opened: break
-            }
+            http2!.consume(event, into: &http2Events)
             if case let .closed(end) = event, security == nil, !http2!.isHTTP2, http2!.other == nil, end.bytes.reduce(0, +) == 0 {
                 statistics.emptyConnections += 1
             }
             forward(settings: settings, statistics: &statistics, into: &events)
         case .http1:
-            switch event {
-            case let .data(data): http1!.receive(data, into: &http1Outputs)
-            case let .gap(gap): http1!.gap(gap, into: &http1Outputs)
-            case let .closed(end): http1!.finish(end, into: &http1Outputs)
-            case .opened: break
-            }
+            http1!.consume(event, into: &http1Outputs)
             for output in http1Outputs {
                 switch output {
                 case let .exchange(exchange): calls?.process(exchange, into: &completedCalls)

@@ -115,3 +115,17 @@ public protocol ByteStreamConsumer {
     /// The connection ended: whatever is left undecoded.
     mutating func finish(_ end: StreamEnd, into output: inout [Output])
 }
+
+extension ByteStreamConsumer {
+    /// One event of the stream below, handed to `receive`, `gap` or `finish` (an opening carries
+    /// no bytes: the consumer was made for it).
+    @inlinable
+    public mutating func consume(_ event: ByteStreamEvent, into output: inout [Output]) {
+        switch event {
+        case let .data(data): receive(data, into: &output)
+        case let .gap(gap): self.gap(gap, into: &output)
+        case let .closed(end): finish(end, into: &output)
+        case .opened: break
+        }
+    }
+}
