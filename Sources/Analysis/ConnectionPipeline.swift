@@ -46,9 +46,9 @@ struct ConnectionPipeline: Sendable {
         case undecoded
     }
 
-    let id: ConnectionID
     /// The connection as TCP first reported it (its roles may be settled later).
     let info: ConnectionInfo
+    var id: ConnectionID { info.id }
     /// The TLS session's ClientHello random, once it is known (for writing the session's secrets
     /// next to its packets); taken by the analyzer.
     private var clientRandomReported = false
@@ -74,7 +74,6 @@ struct ConnectionPipeline: Sendable {
     private var completedCalls: [GRPCCall] = []
 
     init(_ info: ConnectionInfo, settings: PipelineSettings) {
-        id = info.id
         self.info = info
         handshakeSeen = !info.clientEvidence.isInferred
         calls = settings.depth == .calls ? CallAssembler(configuration: settings.calls) : nil
