@@ -110,12 +110,10 @@ struct RecordReader: Sendable {
     private func synchronise() -> Int? {
         var index = position
         while index + 5 <= buffer.count {
-            let length = Int(buffer[index + 3]) << 8 | Int(buffer[index + 4])
-            if Self.plausible(type: buffer[index], major: buffer[index + 1], length: length) {
+            if let length = plausibleLength(at: index) {
                 let next = index + 5 + length
                 if next + 5 <= buffer.count {
-                    let nextLength = Int(buffer[next + 3]) << 8 | Int(buffer[next + 4])
-                    if Self.plausible(type: buffer[next], major: buffer[next + 1], length: nextLength) { return index }
+                    if plausibleLength(at: next) != nil { return index }
                 } else if next == buffer.count {
                     return index
                 } else {
@@ -125,5 +123,12 @@ struct RecordReader: Sendable {
             index += 1
         }
         return nil
+    }
+
+    /// The fragment length of the record header at `index` (five bytes, RFC 8446 §5.1), when it
+    /// is a plausible one.
+    private func plausibleLength(at index: Int) -> Int? {
+        let length = Int(buffer[index + 3]) << 8 | Int(buffer[index + 4])
+        return Self.plausible(type: buffer[index], major: buffer[index + 1], length: length) ? length : nil
     }
 }
