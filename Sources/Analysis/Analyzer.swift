@@ -48,175 +48,62 @@ public struct Analyzer: Sendable {
 
     /// Counters over the capture; the layers above TCP's (`http2`) kept apart while decoding.
     public var statistics: CaptureStatistics {
-        var statistics = captureStatistics
-        if settings.depth != .tcp { statistics.http2 = layerStatistics }
+        var statistics = packets.statistics
+        if depth != .tcp { statistics.http2 = connections.statistics }
         return statistics
     }
-    private var captureStatistics = CaptureStatistics()
-    private var layerStatistics = HTTP2Statistics()
-    private var decoder: PacketDecoder
-    private var reassembler: TCPReassembler
-    private var roles = RoleSettlement()
-    /// Each open connection's layers above TCP (none for `--layer tcp`).
-    private var pipelines: [ConnectionID: ConnectionPipeline] = [:]
-    private var settings: PipelineSettings
-    /// Event arrays reused from packet to packet (their storage, not their contents).
-    private var tcpScratch: [ReassemblyEvent] = []
-    private var lastPacket = 0
-    private var lastExpiry: Timestamp?
-    /// Link types already reported as unsupported (each is reported once).
-    private var reportedLinkTypes: Set<LinkType> = []
+    private let depth: AnalysisDepth
+    private var packets: PacketStage
+    /// The connection stage the packet stage hands its output to, with the events being made.
+    private var joint: InlineConnections
+    private var connections: ConnectionStage { joint.connections }
 
     public init(configuration: Configuration = Configuration()) {
-        decoder = PacketDecoder(defragmenter: configuration.defragmenter)
-        reassembler = TCPReassembler(configuration: configuration.reassembly)
-        settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls,
-                                    reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
+        depth = configuration.depth
+        packets = PacketStage(configuration: configuration)
+        joint = InlineConnections(connections: ConnectionStage(configuration: configuration))
     }
 
     /// The secrets TLS is decrypted with.
-    public var keyLog: KeyLog { settings.keyLog }
+    public var keyLog: KeyLog { packets.keyLog }
 
     /// The ClientHello randoms of the TLS sessions seen so far, in the order they were seen.
-    public private(set) var clientRandoms: [[UInt8]] = []
+    public var clientRandoms: [[UInt8]] { connections.clientRandoms }
 
     /// New secrets (a key log file that grew, a pcapng Decryption Secrets Block): connections whose
     /// records wait for keys are decrypted now.
     public mutating func addSecrets(_ keys: KeyLog, into events: inout [AnalysisEvent]) {
-        guard !keys.isEmpty || !keys.problems.isEmpty else { return }
-        for problem in keys.problems { report(problem, into: &events) }
-        var merged = settings.keyLog
-        merged.merge(keys)
-        settings.keyLog = merged
-        guard settings.depth != .tcp else { return }
-        for id in pipelines.keys.sorted() {
-            pipelines[id]?.keysChanged(settings: settings, statistics: &layerStatistics, into: &events)
-        }
+        run(into: &events) { packets, joint in packets.addSecrets(keys, into: &joint) }
     }
 
     /// Connections currently open (for memory accounting and progress).
-    public var openConnections: Int { reassembler.openConnectionCount }
+    public var openConnections: Int { packets.openConnections }
 
     /// Processes one record; `passesFilter` says whether a packet record passed the user's filter.
     public mutating func ingest(_ record: CaptureRecord, passesFilter: Bool = true, into events: inout [AnalysisEvent]) {
-        switch record {
-        case let .format(format):
-            captureStatistics.format = format
-        case let .interface(interface):
-            captureStatistics.interfaces.append(interface)
-        case let .diagnostic(diagnostic):
-            captureStatistics.diagnostics += 1
-            events.append(.diagnostic(diagnostic))
-        case let .secrets(type, data):
-            // pcapng Decryption Secrets Block: type 0x544c534b ("TLSK") is an NSS key log.
-            guard type == CaptureRecord.tlsKeyLogSecrets else { return }
-            addSecrets(KeyLog(text: data, source: "pcapng secrets block"), into: &events)
-        case let .packet(packet):
-            ingest(packet, passesFilter: passesFilter, into: &events)
-        }
-    }
-
-    private mutating func ingest(_ packet: CapturedPacket, passesFilter: Bool, into events: inout [AnalysisEvent]) {
-        captureStatistics.packets += 1
-        captureStatistics.capturedBytes += Int64(packet.data.count)
-        if packet.isTruncated { captureStatistics.truncatedPackets += 1 }
-        if captureStatistics.firstTime == nil { captureStatistics.firstTime = packet.timestamp }
-        captureStatistics.lastTime = packet.timestamp
-        lastPacket = packet.number
-        expireFragmentsIfDue(packet.timestamp, into: &events)
-        guard passesFilter else {
-            captureStatistics.filteredOut += 1
-            return
-        }
-        let decoded = decoder.decode(packet)
-        for diagnostic in decoded.diagnostics { report(diagnostic, into: &events) }
-        switch decoded.content {
-        case let .tcp(source, destination, segment):
-            captureStatistics.tcpPackets += 1
-            var tcpEvents = tcpScratch
-            tcpScratch = []
-            reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpEvents)
-            forward(&tcpEvents, into: &events)
-            tcpEvents.removeAll(keepingCapacity: true)
-            tcpScratch = tcpEvents
-        case .fragmentHeld:
-            captureStatistics.heldFragments += 1
-        case let .skipped(reason):
-            captureStatistics.skipped[reason, default: 0] += 1
-            if case let .unsupportedLinkType(type) = reason, reportedLinkTypes.insert(type).inserted {
-                report(Diagnostic(.link, "link.unsupported", .warning,
-                                  "\(type) is not supported; its packets are skipped", packet: packet.number), into: &events)
-            }
-        }
+        run(into: &events) { packets, joint in packets.ingest(record, passesFilter: passesFilter, into: &joint) }
     }
 
     /// Call at the end of input: closes every connection and reports incomplete fragments.
     public mutating func finish(into events: inout [AnalysisEvent]) {
-        for diagnostic in decoder.defragmenter.finish() { report(diagnostic, into: &events) }
-        var tcpEvents: [ReassemblyEvent] = []
-        // Connections held for their SYN are opened (and their roles settled) before all close.
-        reassembler.openHeldConnections(into: &tcpEvents)
-        forward(&tcpEvents, into: &events)
-        tcpEvents.removeAll()
-        reassembler.finish(packet: lastPacket, into: &tcpEvents)
-        forward(&tcpEvents, into: &events)
+        run(into: &events) { packets, joint in packets.finish(into: &joint) }
     }
 
-    /// Hands TCP events on, each followed by what the connection's pipeline made of it; a
-    /// connection's `closed` event comes after the last frames and calls its closing caused, so
-    /// that views may forget the connection then.
-    private mutating func forward(_ tcpEvents: inout [ReassemblyEvent], into events: inout [AnalysisEvent]) {
-        guard !tcpEvents.isEmpty else { return }
-        roles.settle(&tcpEvents, reassembler: &reassembler)
-        let settings = settings  // read once, not once an event
-        var index = 0
-        while index < tcpEvents.count {
-            let event = tcpEvents[index]
-            switch event {
-            case .opened, .rolesChanged: events.append(.tcp(event))
-            case .closed: break
-            case .data, .gap, .segment: if settings.reportsLayerDetail { events.append(.tcp(event)) }
-            }
-            defer {
-                if case .closed = event { events.append(.tcp(event)) }
-                index += 1
-            }
-            guard settings.depth != .tcp, let stream = event.byteStream else { continue }
-            switch stream {
-            case let .opened(info):
-                pipelines[info.id] = ConnectionPipeline(info, settings: settings)
-            case let .data(data):
-                let id = data.position.connection
-                pipelines[id]?.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
-                settleRoles(id, batch: &tcpEvents, at: index, into: &events)
-                if let random = pipelines[id]?.takeNewClientRandom() { clientRandoms.append(random) }
-            case let .gap(gap):
-                pipelines[gap.position.connection]?.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
-            case let .closed(end):
-                guard var pipeline = pipelines.removeValue(forKey: end.info.id) else { break }
-                pipeline.process(stream, settings: settings, statistics: &layerStatistics, into: &events)
-            }
-        }
+    /// One step of the packet stage, its output through the connection stage into `events`.
+    private mutating func run(into events: inout [AnalysisEvent], _ step: (inout PacketStage, inout InlineConnections) -> Void) {
+        swap(&joint.events, &events)
+        step(&packets, &joint)
+        swap(&joint.events, &events)
     }
+}
 
-    /// A layer of the connection found who its client is (TLS secrets of a session joined
-    /// mid-way): TCP is told, and the views learn the settled roles.
-    private mutating func settleRoles(_ id: ConnectionID, batch: inout [ReassemblyEvent], at index: Int, into events: inout [AnalysisEvent]) {
-        guard let sender = pipelines[id]?.takeClientEvidence(), let info = pipelines[id]?.info,
-              let settled = roles.settle(info, sender: sender, evidence: .tlsClientSecret, batch: &batch, after: index, reassembler: &reassembler)
-        else { return }
-        events.append(.tcp(.rolesChanged(settled)))
-    }
+/// The packet stage's output handed straight to one connection stage (all of the capture's
+/// connections on one thread).
+private struct InlineConnections: PacketStageOutput {
+    var connections: ConnectionStage
+    var events: [AnalysisEvent] = []
 
-    private mutating func expireFragmentsIfDue(_ time: Timestamp, into events: inout [AnalysisEvent]) {
-        guard decoder.defragmenter.pendingCount > 0 else { return }
-        if let last = lastExpiry, time.nanoseconds(since: last) < 1_000_000_000 { return }
-        lastExpiry = time
-        for diagnostic in decoder.defragmenter.expire(now: time) { report(diagnostic, into: &events) }
-    }
-
-    private mutating func report(_ diagnostic: Diagnostic, into events: inout [AnalysisEvent]) {
-        captureStatistics.diagnostics += 1
-        events.append(.diagnostic(diagnostic))
-    }
+    mutating func diagnostic(_ diagnostic: Diagnostic) { events.append(.diagnostic(diagnostic)) }
+    mutating func connections(_ batch: inout [ReassemblyEvent]) { connections.process(&batch, into: &events) }
+    mutating func secretsChanged(_ keyLog: KeyLog) { connections.secretsChanged(keyLog, into: &events) }
 }

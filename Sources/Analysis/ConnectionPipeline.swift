@@ -46,8 +46,8 @@ struct ConnectionPipeline: Sendable {
         case undecoded
     }
 
-    /// The connection as TCP first reported it (its roles may be settled later).
-    let info: ConnectionInfo
+    /// The connection, with its roles as last settled.
+    var info: ConnectionInfo
     var id: ConnectionID { info.id }
     /// The TLS session's ClientHello random, once it is known (for writing the session's secrets
     /// next to its packets); taken by the analyzer.

@@ -36,54 +36,51 @@ struct RoleSettlement: Sendable {
         }
     }
 
-    /// Evidence from a layer above, found while the events of `batch` were being handed on (a
-    /// TLS session joined mid-way, whose secrets say who the client is): TCP settles the roles,
-    /// and the events of the connection after `index`, made before the swap, are turned around.
-    /// Returns the connection's new info when the roles were swapped.
-    mutating func settle(_ info: ConnectionInfo, sender: Direction, evidence: ClientEvidence,
-                         batch: inout [ReassemblyEvent], after index: Int, reassembler: inout TCPReassembler) -> ConnectionInfo? {
-        guessed[info.id] = nil
-        guard let settled = reassembler.settleClient(of: info, sender: sender, evidence: evidence) else { return nil }
-        Self.turnAround(settled, in: &batch, from: index + 1)
-        return settled
-    }
-
     /// Reverses the directions of `info`'s events in `batch` from `start` on (they were made
     /// before the swap), and puts the swapped roles into its `closed` summary.
-    private static func turnAround(_ info: ConnectionInfo, in batch: inout [ReassemblyEvent], from start: Int) {
-        for index in batch.indices.dropFirst(start) {
-            switch batch[index] {
-            case var .data(data) where data.position.connection == info.id:
-                data.position.direction = data.position.direction.reversed
-                batch[index] = .data(data)
-            case var .gap(gap) where gap.position.connection == info.id:
-                gap.position.direction = gap.position.direction.reversed
-                batch[index] = .gap(gap)
-            case var .segment(note) where note.position.connection == info.id:
-                note.position.direction = note.position.direction.reversed
-                batch[index] = .segment(note)
-            case var .closed(summary) where summary.info.id == info.id:
-                summary.info = info
-                swap(&summary.clientToServer, &summary.serverToClient)
-                batch[index] = .closed(summary)
-            default:
-                continue
-            }
+    static func turnAround(_ info: ConnectionInfo, in batch: inout [ReassemblyEvent], from start: Int) {
+        for index in batch.indices.dropFirst(start) where batch[index].concerns(info.id) {
+            batch[index] = batch[index].relabelled(info, reversed: true)
         }
     }
 }
 
 extension ReassemblyEvent {
-    /// Whether the event belongs to connection `id`.
-    func concerns(_ id: ConnectionID) -> Bool {
+    /// The connection the event belongs to.
+    public var connection: ConnectionID {
         switch self {
-        case let .opened(info), let .rolesChanged(info): info.id == id
-        case let .data(data): data.position.connection == id
-        case let .gap(gap): gap.position.connection == id
-        case let .segment(note): note.position.connection == id
-        case let .closed(summary): summary.info.id == id
+        case let .opened(info), let .rolesChanged(info): info.id
+        case let .data(data): data.position.connection
+        case let .gap(gap): gap.position.connection
+        case let .segment(note): note.position.connection
+        case let .closed(summary): summary.info.id
         }
     }
 
+    /// Whether the event belongs to connection `id`.
+    func concerns(_ id: ConnectionID) -> Bool { connection == id }
+
     var isOpened: Bool { if case .opened = self { true } else { false } }
+
+    /// The event as TCP would have made it had it known the roles in `info` (settled after TCP
+    /// made it): its direction reversed when `reversed`, and `info` in its `closed` summary.
+    func relabelled(_ info: ConnectionInfo, reversed: Bool) -> ReassemblyEvent {
+        switch self {
+        case var .data(data) where reversed:
+            data.position.direction = data.position.direction.reversed
+            return .data(data)
+        case var .gap(gap) where reversed:
+            gap.position.direction = gap.position.direction.reversed
+            return .gap(gap)
+        case var .segment(note) where reversed:
+            note.position.direction = note.position.direction.reversed
+            return .segment(note)
+        case var .closed(summary):
+            summary.info = info
+            if reversed { swap(&summary.clientToServer, &summary.serverToClient) }
+            return .closed(summary)
+        default:
+            return self
+        }
+    }
 }

@@ -17,13 +17,12 @@ struct ViewRequest {
     var keyLogFiles: [String] = []
 }
 
-/// What reading a file and capturing live share: the session (with its filter), the view of the
-/// chosen layer and standard output.
-struct CapturePipeline {
-    var session: CaptureSession
-    private let renderer: RenderStage
-    private var events: [AnalysisEvent] = []
-    let output: OutputOptions
+/// What a file or a live capture is decoded and shown with: the analysis configuration, the
+/// packet filter and the view of the chosen layer.
+struct ViewSetup {
+    var configuration = Analyzer.Configuration()
+    var filter: (@Sendable (CapturedPacket) -> Bool)?
+    var view: LayerView
 
     struct SetupError: Error, CustomStringConvertible {
         var description: String
@@ -32,8 +31,6 @@ struct CapturePipeline {
     /// `bpfFilter`: applied by grpcdump to the packets it reads (a live capture filters in the kernel).
     init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(SetupError) {
         let input = request.input, output = request.output
-        self.output = output
-        var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
         configuration.keyLog = request.keyLog
         configuration.depth = switch output.layer {
@@ -50,18 +47,51 @@ struct CapturePipeline {
         // Live, with messages shown: each message as it arrives, not with its completed call.
         let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
         configuration.calls.reportsArrivingMessages = messagesAsTheyArrive
-        session = CaptureSession(configuration: configuration)
         if let bpfFilter, !bpfFilter.isEmpty {
             let compiled: BPFFilter
             do { compiled = try BPFFilter(expression: bpfFilter) } catch { throw SetupError(description: error.description) }
-            session.filter = { packet in (try? compiled.matches(packet)) ?? false }
+            filter = { packet in (try? compiled.matches(packet)) ?? false }
         }
-        var view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
+        view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         view.configureCalls(
             filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
             types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive)
-        // A file is rendered on a thread of its own; live output stays in step with the capture.
-        renderer = RenderStage(view: view, onOwnThread: !live)
+    }
+}
+
+/// What a capture file is read through: one thread (`CapturePipeline`) or several (`ThreadedPipeline`).
+protocol CaptureDecoding {
+    mutating func feed(_ chunk: ArraySlice<UInt8>)
+    /// A progress line on standard error, after the output so far (`nil` clears it).
+    mutating func progress(_ line: String?)
+    /// The end of input: open calls and connections, `--stats`, and everything written out.
+    mutating func finish()
+    var statistics: CaptureStatistics { get }
+    /// Connections the view has seen closed, for the closing summary.
+    var connections: Int { get }
+    var clientRandoms: [[UInt8]] { get }
+    var keyLog: KeyLog { get }
+}
+
+extension CaptureDecoding {
+    /// Whether the input held anything readable as a capture (at least its header).
+    var foundCapture: Bool { statistics.format != nil }
+}
+
+/// What reading a file and capturing live share: the session (with its filter), the view of the
+/// chosen layer and standard output.
+struct CapturePipeline: CaptureDecoding {
+    var session: CaptureSession
+    private let renderer: RenderStage
+    private var events: [AnalysisEvent] = []
+    let output: OutputOptions
+
+    /// `onOwnThread`: the view renders on a thread of its own while the next chunk is decoded.
+    init(_ request: ViewRequest, bpfFilter: String?, live: Bool, rendersOnOwnThread: Bool) throws(ViewSetup.SetupError) {
+        let setup = try ViewSetup(request, bpfFilter: bpfFilter, live: live)
+        output = request.output
+        session = CaptureSession(configuration: setup.configuration, filter: setup.filter)
+        renderer = RenderStage(view: setup.view, onOwnThread: rendersOnOwnThread)
     }
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {
@@ -80,7 +110,11 @@ struct CapturePipeline {
         render()
     }
 
-    /// The end of input: open calls and connections, `--stats`, and everything flushed.
+    mutating func progress(_ line: String?) {
+        flush()  // the calls so far first, then the progress line
+        TextOutput.progress(line)
+    }
+
     mutating func finish() {
         session.finish(into: &events)
         render()
@@ -96,8 +130,10 @@ struct CapturePipeline {
         renderer.withView { $1.flush() }
     }
 
-    /// Connections the view has seen closed, for the closing summary.
+    var statistics: CaptureStatistics { session.statistics }
     var connections: Int { renderer.withView { view, _ in view.connections } }
+    var clientRandoms: [[UInt8]] { session.analyzer.clientRandoms }
+    var keyLog: KeyLog { session.analyzer.keyLog }
     /// Calls shown so far.
     var callsShown: Int { renderer.withView { view, _ in view.callStatistics.total } }
 

@@ -35,11 +35,19 @@ struct LayerView {
 
     var callStatistics: CallStatistics { calls.statistics }
 
+    /// The header the TCP table starts with, when this view prints one.
+    var tableHeader: String? { layer == .tcp && !json ? table.header : nil }
+
+    /// For a view rendering a share of the connections (a decoding thread): the table header is
+    /// left to whoever merges the shares.
+    mutating func leaveTableHeader() {
+        printedHeader = true
+    }
+
     mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
         for event in events {
             if case let .diagnostic(diagnostic) = event {
-                out.flush()
-                TextOutput.error(diagnostic.description)
+                out.diagnostic(diagnostic.description)
                 continue
             }
             if case .tcp(.closed) = event { connections += 1 }

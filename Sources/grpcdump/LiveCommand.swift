@@ -40,7 +40,7 @@ struct LiveCommand {
         var pipeline: CapturePipeline
         do {
             capture = try LiveCapture(interface: interface, filter: input.filter.joined(separator: " "))
-            pipeline = try CapturePipeline(request, bpfFilter: nil, live: true)
+            pipeline = try CapturePipeline(request, bpfFilter: nil, live: true, rendersOnOwnThread: false)
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             return 2
@@ -76,8 +76,8 @@ struct LiveCommand {
                 pipeline.ingest(.packet(packet))
             }
             // The secrets of the sessions captured so far, as soon as the key log has them.
-            if let saved, let block = secrets.block(randoms: pipeline.session.analyzer.clientRandoms,
-                                                    keyLog: pipeline.session.analyzer.keyLog, writer: PcapngWriter()) {
+            if let saved, let block = secrets.block(randoms: pipeline.clientRandoms,
+                                                    keyLog: pipeline.keyLog, writer: PcapngWriter()) {
                 saved.write(block)
             }
             pipeline.flush()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GRPC
 import Packet
 import Render
@@ -26,11 +27,18 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-tcp-buffer"), help: ArgumentHelp("Out-of-order bytes buffered per TCP direction before a hole is reported as a gap.", valueName: "bytes"))
     var maxTCPBuffer: Int = 4 << 20
 
+    @Option(help: ArgumentHelp("With -r, decode the connections on this many threads (default: one per core); the output is the same for any number.", valueName: "count"))
+    var threads: Int?
+
+    /// Threads to decode on: `--threads`, or the processors this process may run on.
+    var threadCount: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
     @Argument(help: ArgumentHelp("A filter expression in tcpdump's syntax (pcap-filter(7)).", valueName: "filter"))
     var filter: [String] = []
 
     func validate() throws {
         guard maxTCPBuffer > 0 else { throw ValidationError("--max-tcp-buffer must be positive") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if listInterfaces { return }
         switch (file, interface) {
         case (nil, nil): throw ValidationError("say where packets come from: -r FILE (a capture) or -i INTERFACE (live; -D lists them)")

@@ -8,7 +8,8 @@ struct ProgressLine {
     let totalBytes: Int64?
     private var bytesRead: Int64 = 0
     private var lastShown = monotonicSeconds()
-    private var enabled: Bool { (totalBytes ?? 0) > 32 << 20 }
+    /// Whether the file is large enough for a progress line.
+    var isEnabled: Bool { (totalBytes ?? 0) > 32 << 20 }
 
     init(totalBytes: Int64?) {
         self.totalBytes = totalBytes
@@ -17,13 +18,9 @@ struct ProgressLine {
     /// Counts `count` more bytes; returns the line to show when one is due.
     mutating func advance(by count: Int) -> String? {
         bytesRead += Int64(count)
-        guard enabled, let total = totalBytes, monotonicSeconds() - lastShown >= 1 else { return nil }
+        guard isEnabled, let total = totalBytes, monotonicSeconds() - lastShown >= 1 else { return nil }
         lastShown = monotonicSeconds()
         return "reading \(bytesRead * 100 / max(total, 1))% (\(bytesRead >> 20) of \(total >> 20) MiB)"
-    }
-
-    func clear() {
-        if enabled { TextOutput.progress(nil) }
     }
 }
 

@@ -8,13 +8,22 @@ struct ReadCommand {
 
     /// Returns the exit status: 0 when the capture could be read, 1 when nothing could, 2 for a bad filter.
     func run() -> Int32 {
-        var pipeline: CapturePipeline
+        let filter = request.input.filter.joined(separator: " "), threads = request.input.threadCount
         do {
-            pipeline = try CapturePipeline(request, bpfFilter: request.input.filter.joined(separator: " "), live: false)
+            // One thread: the view renders on the same thread, so that it is one.
+            if threads == 1 {
+                var pipeline = try CapturePipeline(request, bpfFilter: filter, live: false, rendersOnOwnThread: false)
+                return run(&pipeline)
+            }
+            var pipeline = try ThreadedPipeline(request, bpfFilter: filter, threads: threads)
+            return run(&pipeline)
         } catch {
             TextOutput.error(error.description)
             return 2
         }
+    }
+
+    private func run(_ pipeline: inout some CaptureDecoding) -> Int32 {
         var file: InputFile
         do {
             file = try InputFile(path: path)
@@ -32,24 +41,21 @@ struct ReadCommand {
                 break
             }
             guard let chunk else { break }
-            if let line = progress.advance(by: chunk.count) {
-                pipeline.flush()  // the calls so far first, then the progress line
-                TextOutput.progress(line)
-            }
+            if let line = progress.advance(by: chunk.count) { pipeline.progress(line) }
             pipeline.feed(chunk)
         }
-        progress.clear()
+        if progress.isEnabled { pipeline.progress(nil) }
         pipeline.finish()
         if let readError { TextOutput.error(readError) }
         if let output = request.input.writeFile {
             do {
-                try CaptureBundle.write(from: path, to: output, randoms: pipeline.session.analyzer.clientRandoms, keyLog: pipeline.session.analyzer.keyLog)
+                try CaptureBundle.write(from: path, to: output, randoms: pipeline.clientRandoms, keyLog: pipeline.keyLog)
             } catch {
                 TextOutput.error(error.description)
                 return 1
             }
         }
-        TextOutput.error(CaptureSummary.text(pipeline.session.statistics, connections: pipeline.connections, http2: pipeline.session.statistics.http2))
-        return pipeline.session.foundCapture ? 0 : 1
+        TextOutput.error(CaptureSummary.text(pipeline.statistics, connections: pipeline.connections, http2: pipeline.statistics.http2))
+        return pipeline.foundCapture ? 0 : 1
     }
 }

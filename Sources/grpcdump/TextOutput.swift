@@ -3,19 +3,50 @@ import Glibc
 #endif
 
 /// Buffered line output to standard output (write(2), no stdio); diagnostics go to standard
-/// error at once.
+/// error at once. A kept output (`keeping: true`, a decoding thread's) writes nothing: its text
+/// and diagnostics wait to be taken and merged in capture order (`OutputMerger`).
 struct TextOutput {
-    private var pending: [UInt8] = []
+    private(set) var pending: [UInt8] = []
+    private let keeps: Bool
+    /// Kept diagnostics, each with the length of `pending` when it came.
+    private(set) var keptDiagnostics: [(offset: Int, text: String)] = []
+
+    init(keeping: Bool = false) {
+        keeps = keeping
+    }
 
     mutating func line(_ text: String) {
         pending.append(contentsOf: text.utf8)
         pending.append(0x0A)
-        if pending.count >= 64 << 10 { flush() }
+        if pending.count >= 64 << 10, !keeps { flush() }
+    }
+
+    /// Text already made of lines.
+    mutating func write(_ text: ArraySlice<UInt8>) {
+        pending += text
+        if pending.count >= 64 << 10, !keeps { flush() }
+    }
+
+    /// A diagnostic, on standard error after the lines before it.
+    mutating func diagnostic(_ text: String) {
+        guard !keeps else { return keptDiagnostics.append((pending.count, text)) }
+        flush()
+        Self.error(text)
     }
 
     mutating func flush() {
+        guard !keeps else { return }
         Self.writeAll(pending, to: STDOUT_FILENO)
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// A kept output's text and diagnostics so far, taken (it is empty after).
+    mutating func take() -> (text: [UInt8], diagnostics: [(offset: Int, text: String)]) {
+        defer {
+            pending = []
+            keptDiagnostics = []
+        }
+        return (pending, keptDiagnostics)
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
@@ -38,11 +69,11 @@ struct TextOutput {
         writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0, errno == EINTR { continue }
                 guard written > 0 else { return }  // e.g. a closed pipe: nothing more can be shown
                 offset += written
