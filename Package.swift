@@ -114,7 +114,7 @@ let package = Package(
 
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
-        .testTarget(name: "ReassemblyTests", dependencies: ["ByteStream", "Reassembly", "Analysis", "TestSupport"]),
+        .testTarget(name: "ReassemblyTests", dependencies: ["ByteStream", "Reassembly", "Analysis", "TestSupport", "TLS", "Capture", "Packet", "WireCore"]),
         .testTarget(name: "ZlibTests", dependencies: ["Zlib"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK", "Zlib"], exclude: ["Fixtures"]),
         .testTarget(name: "HPACKOracleTests", dependencies: [
