@@ -106,12 +106,11 @@ public struct ShardRouter: PacketStageOutput {
 }
 
 extension ConnectionStage {
-    /// Does one piece of a shard's work; `emit` gets each step's events with its key (called
-    /// only for steps that made events, with the array's storage reused after it returns).
-    public mutating func perform(_ work: ShardWork, events: inout [AnalysisEvent], emit: (OrderKey, inout [AnalysisEvent]) -> Void) {
+    /// Does one piece of a shard's work, appending what it made to `events`; `ends` gets, for
+    /// each step that made events, its key and where its events end in `events`.
+    public mutating func perform(_ work: ShardWork, into events: inout [AnalysisEvent], ends: inout [(key: OrderKey, end: Int)]) {
         func step(_ key: OrderKey) {
-            if !events.isEmpty { emit(key, &events) }
-            events.removeAll(keepingCapacity: true)
+            if events.count > (ends.last?.end ?? 0) { ends.append((key, events.count)) }
         }
         switch work {
         case .tcp(let key, var batch):

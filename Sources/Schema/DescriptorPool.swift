@@ -19,6 +19,9 @@ public struct DescriptorPool: Sendable {
     /// Extension fields by extended message and number.
     var extensionFields: [String: [Int: FieldSchema]] = [:]
     public private(set) var serviceNames: [String] = []
+    /// What the pool was built with, for `independentCopy`.
+    private var includesWellKnownTypes = true
+    private var fallbackFiles: Set<String> = []
 
     /// A descriptor set file could not be read.
     public struct InvalidDescriptorSet: Error, CustomStringConvertible {
@@ -44,6 +47,8 @@ public struct DescriptorPool: Sendable {
             kept.append(file)
         }
         self.files = kept
+        includesWellKnownTypes = includeWellKnownTypes
+        self.fallbackFiles = fallbackFiles
         var builder = PoolBuilder()
         builder.problems = problems
         builder.fallbackFiles = fallbackFiles
@@ -63,6 +68,20 @@ public struct DescriptorPool: Sendable {
         }
         serviceNames = builder.serviceNames
         self.problems = builder.problems
+    }
+
+    /// The same pool built again, sharing no storage with this one: for another thread, so that
+    /// each thread's reference counting touches objects of its own (objects shared by threads
+    /// make their cores contend for the cache lines of the counts).
+    public func independentCopy() -> DescriptorPool {
+        // The files read again from their bytes: built from the same files, the schemas' names
+        // would share the files' string storage.
+        let files = files.map { file in
+            (try? Google_Protobuf_FileDescriptorProto(serializedBytes: file.serializedBytes() as [UInt8])) ?? file
+        }
+        var copy = DescriptorPool(files: files, includeWellKnownTypes: includesWellKnownTypes, fallbackFiles: fallbackFiles)
+        copy.problems = problems
+        return copy
     }
 
     /// Reads a protoset: a serialized `FileDescriptorSet`, as `protoc --include_imports -o` writes it.

@@ -16,6 +16,15 @@ public struct MessageTypes: Sendable {
         decoder = SchemaDecoder(pool: pool)
     }
 
+    /// The same types sharing no storage with these (`DescriptorPool.independentCopy`).
+    public func independentCopy() -> MessageTypes {
+        var copy = MessageTypes(pool: pool.independentCopy())
+        copy.forcedType = forcedType
+        copy.forcedRequestType = forcedRequestType
+        copy.forcedResponseType = forcedResponseType
+        return copy
+    }
+
     /// The message type of one direction of a call, or nil when nothing names one.
     public func typeName(path: String?, isRequest: Bool) -> String? {
         if let forced = (isRequest ? forcedRequestType : forcedResponseType) ?? forcedType { return forced }

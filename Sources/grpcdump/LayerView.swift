@@ -39,12 +39,13 @@ struct LayerView {
     var tableHeader: String? { layer == .tcp && !json ? table.header : nil }
 
     /// For a view rendering a share of the connections (a decoding thread): the table header is
-    /// left to whoever merges the shares.
-    mutating func leaveTableHeader() {
+    /// left to whoever merges the shares, and the schemas are a copy of its own.
+    mutating func renderShare() {
         printedHeader = true
+        calls.types = calls.types?.independentCopy()
     }
 
-    mutating func render(_ events: [AnalysisEvent], to out: inout TextOutput) {
+    mutating func render(_ events: some Collection<AnalysisEvent>, to out: inout TextOutput) {
         for event in events {
             if case let .diagnostic(diagnostic) = event {
                 out.diagnostic(diagnostic.description)

@@ -23,13 +23,11 @@ struct RenderedShare: Sendable {
 
     init() {}
 
-    /// Takes what `out` (a kept output) made since the last call as the pieces of `key`.
-    mutating func take(_ key: OrderKey, from out: inout TextOutput) {
-        let (added, diagnostics) = out.take()
-        let base = text.count
-        for diagnostic in diagnostics { pieces.append(Piece(key: key, end: base + diagnostic.offset, diagnostic: diagnostic.text)) }
-        if !added.isEmpty { pieces.append(Piece(key: key, end: base + added.count)) }
-        text += added
+    /// Marks what `out` (a kept output, whose text becomes this share's) made since the last
+    /// call as the pieces of `key`.
+    mutating func mark(_ key: OrderKey, in out: inout TextOutput) {
+        for diagnostic in out.takeDiagnostics() { pieces.append(Piece(key: key, end: diagnostic.offset, diagnostic: diagnostic.text)) }
+        if out.pending.count > (pieces.last?.end ?? 0) { pieces.append(Piece(key: key, end: out.pending.count)) }
     }
 }
 
@@ -45,6 +43,7 @@ struct OutputMerger {
     }
 
     mutating func merge(_ shares: [RenderedShare]) {
+        defer { out.flush() }
         var next = Array(repeating: 0, count: shares.count)  // each share's next piece
         var written = Array(repeating: 0, count: shares.count)  // and how much of its text is out
         while true {

@@ -21,8 +21,12 @@ struct TextOutput {
         if pending.count >= 64 << 10, !keeps { flush() }
     }
 
-    /// Text already made of lines.
+    /// Text already made of lines (a large piece is written as it is, not copied).
     mutating func write(_ text: ArraySlice<UInt8>) {
+        guard keeps || text.count < 16 << 10 else {
+            flush()
+            return text.withUnsafeBytes { Self.writeAll($0, to: STDOUT_FILENO) }
+        }
         pending += text
         if pending.count >= 64 << 10, !keeps { flush() }
     }
@@ -40,13 +44,18 @@ struct TextOutput {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// A kept output's text and diagnostics so far, taken (it is empty after).
-    mutating func take() -> (text: [UInt8], diagnostics: [(offset: Int, text: String)]) {
-        defer {
-            pending = []
-            keptDiagnostics = []
-        }
-        return (pending, keptDiagnostics)
+    /// A kept output's diagnostics so far, taken.
+    mutating func takeDiagnostics() -> [(offset: Int, text: String)] {
+        defer { keptDiagnostics.removeAll() }
+        return keptDiagnostics
+    }
+
+    /// A kept output's text so far, taken; the next starts with as much room.
+    mutating func takeText() -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(pending.count)
+        swap(&text, &pending)
+        return text
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
@@ -70,14 +79,16 @@ struct TextOutput {
     }
 
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { return }  // e.g. a closed pipe: nothing more can be shown
-                offset += written
-            }
+        bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+    }
+
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }  // e.g. a closed pipe: nothing more can be shown
+            offset += written
         }
     }
 }

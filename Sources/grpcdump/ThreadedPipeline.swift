@@ -58,7 +58,7 @@ final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
         router.nextRecord()
         packets.finish(into: &router)
         dispatch()
-        mergeQueue.sync {}
+        mergeQueue.sync {}  // every batch merged, so every worker done
         var statistics = packets.statistics
         var layers = HTTP2Statistics(), calls = CallStatistics(), connections = 0
         var randoms: [(key: OrderKey, random: [UInt8])] = []
@@ -96,7 +96,7 @@ final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
         let group = DispatchGroup()
         for (index, worker) in workers.enumerated() where !work[index].isEmpty {
             let slot = batch.workerShares[index]
-            worker.queue.async(group: group) { slot.share = worker.run(work[index]) }
+            worker.thread.async(group: group) { slot.share = worker.run(work[index]) }
         }
         mergeQueue.async {
             group.wait()

@@ -92,8 +92,12 @@ import WireCore
         for shard in 0..<shards {
             var stage = ConnectionStage(configuration: configuration)
             var events: [AnalysisEvent] = []
-            for item in work[shard] {
-                stage.perform(item, events: &events) { key, made in keyed += made.map { (key, String(describing: $0)) } }
+            var ends: [(key: OrderKey, end: Int)] = []
+            for item in work[shard] { stage.perform(item, into: &events, ends: &ends) }
+            var start = 0
+            for (key, end) in ends {
+                keyed += events[start..<end].map { (key, String(describing: $0)) }
+                start = end
             }
         }
         // A stable sort: one key's events stay in the order they were made.

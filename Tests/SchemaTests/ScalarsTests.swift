@@ -179,3 +179,26 @@ extension ScalarsTests {
         print("decoded \(bytes.count) bytes in \(elapsed)s (debug)")
     }
 }
+
+/// `DescriptorPool.independentCopy` (one per decoding thread): the same pool, read again.
+final class IndependentCopyTests: XCTestCase {
+    func testACopyDecodesAsTheOriginalDoes() throws {
+        let original = ScalarsTests.pool
+        let copy = original.independentCopy()
+        XCTAssertEqual(copy.files, original.files)
+        XCTAssertEqual(copy.serviceNames, original.serviceNames)
+        XCTAssertEqual(copy.problems.map(\.description), original.problems.map(\.description))
+        for fixture in ["scalars.bin", "flipped.bin"] {
+            let bytes = try Fixtures.bytes(fixture)
+            let fromOriginal = try XCTUnwrap(SchemaDecoder(pool: original).decode(bytes[...], as: "grpcdump.test.Scalars"))
+            let fromCopy = try XCTUnwrap(SchemaDecoder(pool: copy).decode(bytes[...], as: "grpcdump.test.Scalars"))
+            XCTAssertEqual(String(describing: fromCopy.value), String(describing: fromOriginal.value), fixture)
+            XCTAssertEqual(fromCopy.problems.map(\.description), fromOriginal.problems.map(\.description), fixture)
+        }
+        // Without the well-known types added, the copy is built without them too.
+        let bare = DescriptorPool(files: original.files, includeWellKnownTypes: false)
+        XCTAssertNotNil(copy.message(named: "google.protobuf.Timestamp"))
+        XCTAssertNil(bare.message(named: "google.protobuf.Timestamp"))
+        XCTAssertNil(bare.independentCopy().message(named: "google.protobuf.Timestamp"))
+    }
+}

@@ -3,42 +3,62 @@
 # reference client and server (many connections; unary, server, client and bidirectional
 # streaming; mostly small messages, 64 KiB chunks and one 4.5 MiB message; gzip and deflate), grows it to each SIZE in MB with
 # replicate-pcap.py, and on each file runs, in turn: grpcdump's call summary, grpcdump
-# --json with schema decoding (the dissectors/ bundle), tshark's summary with its HTTP/2, gRPC and
-# protobuf dissectors given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
+# --json with schema decoding (the dissectors/ bundle), both again with --threads 1 (the others use
+# the default, a thread per core), tshark's summary with its HTTP/2, gRPC and protobuf dissectors
+# given the same .proto files, and (for sizes up to TSHARK_V_MAX_MB) tshark -V.
 # Prints wall time, CPU time (user + system, all threads), MB/s, calls/s, the ratio to tshark's
 # summary and peak memory (/usr/bin/time -v). The first row is the floor (floor.c, built with cc):
 # reading the file and copying each TCP payload to its connection's buffer, decoding nothing more.
 # With RUNS=N the commands take turns N times and each one's fastest run is kept (timings on a
 # shared 2-core machine drift by ±30% within minutes).
 #
-#   scripts/benchmark/run.sh [SIZE_MB|base...]  (default: 100 1000; needs root, tcpdump, tshark)
+#   scripts/benchmark/run.sh [SIZE_MB|base|small...]  (default: 100 1000; needs root, tcpdump, tshark)
 #
 # `base` measures the recorded capture itself. ROUNDS=N records N rounds instead of 16, so a large
 # capture can be recorded directly rather than replicated (BENCH_DIR keeps one base per directory).
+# `small` measures another recorded capture, small-calls.pcap (recorded when first asked for): small
+# calls as microservices make them, 32,000 over 4 long-lived connections that interleave, from a
+# Python grpcio client (small-calls-client.py: GetUser mostly, every streaming kind, some errors).
 # TLS=1 also records the same traffic over TLS 1.3 with its key log (base-tls.pcap, base-tls.keys)
-# and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md).
+# and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md); not for `small`.
+# SKIP_BUILD=1 uses the grpcdump already in .build/release instead of building it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 1000); fi
 WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
 PORT=50099
 TLS_PORT=50100
+SMALL_PORT=50101
 TLS=${TLS:-0}
 TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
 TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
 RUNS=${RUNS:-1}                            # runs per command; the fastest is kept
 ROUNDS=${ROUNDS:-16}                       # rounds of four clients recorded for the base capture (16: about 11.6 MB)
 mkdir -p "$WORK"
-swift build -c release --product grpcdump >&2
-BIN=$(swift build -c release --show-bin-path)/grpcdump
+if [ "${SKIP_BUILD:-0}" = 1 ]; then BIN=$(pwd)/.build/release/grpcdump; else
+    swift build -c release --product grpcdump >&2
+    BIN=$(swift build -c release --show-bin-path)/grpcdump
+fi
 cc -O2 -o "$WORK/floor" scripts/benchmark/floor.c
 
-record_base() {  # record_base FILE PORT [TLS OPTIONS...]: the benchmark traffic, plaintext or over TLS
+start_recording() {  # start_recording FILE PORT [SERVER OPTIONS...]: the reference server, tcpdump writing FILE
     local file=$1 port=$2; shift 2
     "$BIN" serve --port "$port" --quiet --duration 600 "$@" > "$WORK/server.out" 2>&1 & server=$!
     for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
     tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$file" "tcp port $port" 2>/dev/null & capture=$!
     sleep 1.5
+}
+
+stop_recording() {
+    sleep 0.5
+    kill -INT $capture; wait $capture 2>/dev/null || true
+    kill $server 2>/dev/null || true
+    wait $server 2>/dev/null || true
+}
+
+record_base() {  # record_base FILE PORT [TLS OPTIONS...]: the benchmark traffic, plaintext or over TLS
+    local file=$1 port=$2; shift 2
+    start_recording "$file" "$port" "$@"
     # Small messages dominate, as in most gRPC traffic: ROUNDS rounds of four clients at a time, each
     # on its own connections, running every RPC kind (50 concurrent unary calls among them, gzip and
     # deflate); one client a round also uploads 256 KiB in 64 KiB chunks; one 4.5 MiB message in all.
@@ -54,15 +74,21 @@ record_base() {  # record_base FILE PORT [TLS OPTIONS...]: the benchmark traffic
         done
         wait "${clients[@]}" || true
     done
-    sleep 0.5
-    kill -INT $capture; wait $capture 2>/dev/null || true
-    kill $server 2>/dev/null || true
-    wait $server 2>/dev/null || true
+    stop_recording
+}
+
+record_small_calls() {  # record_small_calls FILE PORT: small-calls-client.py's traffic
+    start_recording "$1" "$2"
+    python3 scripts/benchmark/small-calls-client.py "127.0.0.1:$2" || { stop_recording; rm -f "$1"; exit 1; }
+    stop_recording
 }
 [ -s "$WORK/base.pcap" ] || record_base "$WORK/base.pcap" $PORT
 if [ "$TLS" = 1 ] && [ ! -s "$WORK/base-tls.pcap" ]; then
     rm -f "$WORK/base-tls.keys"
     record_base "$WORK/base-tls.pcap" $TLS_PORT --tls --cert-dir "$WORK/certs" --keylog "$WORK/base-tls.keys"
+fi
+if [[ " ${SIZES[*]} " == *" small "* ]] && [ ! -s "$WORK/small-calls.pcap" ]; then
+    record_small_calls "$WORK/small-calls.pcap" $SMALL_PORT
 fi
 
 run_once() {  # run_once COMMAND...: "wall-seconds cpu-seconds peak-rss-MB" of one run
@@ -75,8 +101,11 @@ run_once() {  # run_once COMMAND...: "wall-seconds cpu-seconds peak-rss-MB" of o
 
 printf '%-8s %-26s %8s %8s %8s %9s %9s %8s\n' SIZE COMMAND SECONDS "CPU s" MB/s CALLS/s "x TSHARK" "PEAK MB"
 for size in "${SIZES[@]}"; do
+    port=$PORT
     if [ "$size" = base ]; then
         file="$WORK/base.pcap"  # the recorded capture itself, not replicated
+    elif [ "$size" = small ]; then
+        file="$WORK/small-calls.pcap" port=$SMALL_PORT
     else
         file="$WORK/bench-$size.pcap"
         [ -s "$file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base.pcap" "$file" "$size" $PORT
@@ -86,12 +115,14 @@ for size in "${SIZES[@]}"; do
     floor_command=("$WORK/floor" "$file")
     summary_command=("$BIN" -r "$file")
     json_command=("$BIN" -r "$file" --json)
-    tshark_options=(-d "tcp.port==$PORT,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
+    summary_1thread_command=("$BIN" -r "$file" --threads 1)
+    json_1thread_command=("$BIN" -r "$file" --json --threads 1)
+    tshark_options=(-d "tcp.port==$port,http2" -o "protobuf.search_paths:$(pwd)/dissectors,TRUE" -o protobuf.pbf_as_hf:TRUE)
     tshark_command=(tshark -r "$file" "${tshark_options[@]}")
     tshark_v_command=(tshark -r "$file" "${tshark_options[@]}" -V)
-    names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump--json(schemas)")
-    commands=(floor_command summary_command json_command)
-    if [ "$TLS" = 1 ]; then
+    names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump(summary,1thread)" "grpcdump--json(schemas)" "grpcdump--json(1thread)")
+    commands=(floor_command summary_command summary_1thread_command json_command json_1thread_command)
+    if [ "$TLS" = 1 ] && [ "$size" != small ]; then
         if [ "$size" = base ]; then tls_file="$WORK/base-tls.pcap"; else
             tls_file="$WORK/bench-tls-$size.pcap"
             [ -s "$tls_file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base-tls.pcap" "$tls_file" "$size" $TLS_PORT
