@@ -30,6 +30,7 @@ let package = Package(
 
         // zlib (Debian zlib1g-dev) for gzip/deflate gRPC messages and compressed test corpora.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "Zlib", dependencies: ["CZlib"]),
         // HPACK (RFC 7541): a decoder that reports every representation and survives unknown dynamic entries.
         .target(name: "HPACK", dependencies: ["WireCore"]),
@@ -47,9 +48,10 @@ let package = Package(
         // TCP reassembly per connection and direction: emits byte streams.
         .target(name: "Reassembly", dependencies: ["WireCore", "Packet", "ByteStream"]),
         // TLS 1.2/1.3 records and handshake, decrypted with key-log secrets: consumes a byte
-        // stream, emits the plaintext as one (docs/tls.md). Primitives from swift-crypto.
+        // stream, emits the plaintext as one (docs/tls.md). Primitives from swift-crypto, and
+        // libcrypto (OpenSSL) for the AEAD records and HKDF.
         .target(name: "TLS", dependencies: [
-            "WireCore", "ByteStream",
+            "WireCore", "ByteStream", "CLibCrypto",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),

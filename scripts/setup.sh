@@ -2,13 +2,14 @@
 # Installs the system packages grpcdump needs on Debian, only those missing:
 #   libpcap-dev   BPF filters (and live capture) through libpcap
 #   zlib1g-dev    gzip/deflate gRPC messages, compressed test corpora
+#   libssl-dev    TLS decryption: AES-GCM and ChaCha20-Poly1305 records, HKDF (libcrypto)
 #   tcpdump       tests record live loopback captures with it
 #   tshark        tests compare grpcdump's TCP reassembly with Wireshark's
 #   protobuf-compiler, libprotobuf-dev, grpc-proto
 #                 tests compare grpcdump's .proto parser with protoc on real-world .proto files
 # and from PyPI grpcio-tools (a newer protoc, with editions 2023, and its .proto files).
 set -euo pipefail
-packages=(libpcap-dev zlib1g-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto)
+packages=(libpcap-dev zlib1g-dev libssl-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,18 +1,41 @@
+import CLibCrypto
 import Crypto
 
-/// The key derivations of TLS, on swift-crypto's HKDF and HMAC (no hand-written primitive).
+/// The key derivations of TLS: HKDF on libcrypto's HMAC (a TLS session derives a dozen keys, and
+/// a capture holds thousands of sessions), the TLS 1.2 PRF on swift-crypto's. No hand-written
+/// primitive.
 enum KeySchedule {
     /// RFC 8446 §7.1 HKDF-Expand-Label(Secret, Label, Context, Length): HKDF-Expand with
     /// `HkdfLabel { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255> }`.
     static func expandLabel(_ secret: [UInt8], _ label: String, context: [UInt8] = [], length: Int, hash: CipherSuite.Hash) -> [UInt8] {
         let fullLabel = Array("tls13 \(label)".utf8)
         let info = [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(fullLabel.count)] + fullLabel + [UInt8(context.count)] + context
-        let key = SymmetricKey(data: secret)
-        let output: SymmetricKey = switch hash {
-        case .sha384: HKDF<SHA384>.expand(pseudoRandomKey: key, info: info, outputByteCount: length)
-        case .sha256, .sha1: HKDF<SHA256>.expand(pseudoRandomKey: key, info: info, outputByteCount: length)
+        return expand(pseudoRandomKey: secret, info: info, length: length, hash: hash)
+    }
+
+    /// RFC 5869 §2.3 HKDF-Expand: T(i) = HMAC-Hash(PRK, T(i-1) ‖ info ‖ i), the first `length`
+    /// bytes of T(1) ‖ T(2) ‖ …
+    static func expand(pseudoRandomKey: [UInt8], info: [UInt8], length: Int, hash: CipherSuite.Hash) -> [UInt8] {
+        let template = hash == .sha384 ? HMACTemplates.sha384 : HMACTemplates.sha256
+        var output: [UInt8] = []
+        var block: [UInt8] = []
+        var counter: UInt8 = 1
+        while output.count < length {
+            let input = block + info + [counter]
+            block = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { buffer, count in
+                count = clibcrypto_hmac(template, pseudoRandomKey, pseudoRandomKey.count, input, input.count, buffer.baseAddress)
+            }
+            precondition(!block.isEmpty, "libcrypto's HMAC failed")
+            output += block
+            counter &+= 1
         }
-        return output.withUnsafeBytes { Array($0) }
+        return Array(output.prefix(length))
+    }
+
+    /// libcrypto's HMAC for each hash, set up once (only copied after: safe from any thread).
+    enum HMACTemplates {
+        nonisolated(unsafe) static let sha256 = clibcrypto_hmac_template("SHA256")!
+        nonisolated(unsafe) static let sha384 = clibcrypto_hmac_template("SHA384")!
     }
 
     /// RFC 8446 §7.3: the write key and IV of a traffic secret.

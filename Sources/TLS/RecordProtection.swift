@@ -3,8 +3,8 @@ import CryptoExtras
 import Foundation
 
 /// One direction's read keys and record sequence number: opens protected records (RFC 8446
-/// §5.2-5.3 for TLS 1.3; RFC 5246 §6.2.3, RFC 5288, RFC 7905 and RFC 7366 for TLS 1.2). Every
-/// primitive is swift-crypto's.
+/// §5.2-5.3 for TLS 1.3; RFC 5246 §6.2.3, RFC 5288, RFC 7905 and RFC 7366 for TLS 1.2). The
+/// AEAD suites go through libcrypto (`AEADContext`), CBC and its MACs through swift-crypto.
 struct RecordProtection: Sendable {
     enum Failure: Error, Sendable, Equatable {
         /// The AEAD tag or the MAC does not verify: wrong key, wrong sequence number, or altered bytes.
@@ -19,7 +19,8 @@ struct RecordProtection: Sendable {
     let suite: CipherSuite
     let isTLS13: Bool
     let keys: DirectionKeys
-    /// The write key and MAC key, made once.
+    /// The keys, made once: the AEAD context, or the CBC key and MAC key.
+    private let aead: AEADContext?
     private let key: SymmetricKey
     private let macKey: SymmetricKey
     /// RFC 7366: the MAC covers the ciphertext (TLS 1.2 CBC only).
@@ -27,10 +28,16 @@ struct RecordProtection: Sendable {
     var sequence: UInt64 = 0
 
     init?(suite: CipherSuite, isTLS13: Bool, keys: DirectionKeys, encryptThenMAC: Bool = false) {
-        guard suite.protection != nil else { return nil }
+        guard let protection = suite.protection else { return nil }
         self.suite = suite
         self.isTLS13 = isTLS13
         self.keys = keys
+        if case .aesCBC = protection {
+            aead = nil
+        } else {
+            guard let context = AEADContext(protection, key: keys.key) else { return nil }
+            aead = context
+        }
         key = SymmetricKey(data: keys.key)
         macKey = SymmetricKey(data: keys.macKey)
         self.encryptThenMAC = encryptThenMAC
@@ -86,24 +93,14 @@ struct RecordProtection: Sendable {
             aad = Self.be64(sequence) + [record.type.rawValue, UInt8(record.version >> 8), UInt8(record.version & 0xFF)]
                 + Self.be16(ciphertext.count - 16)
         }
-        let body = ciphertext.dropLast(16), tag = ciphertext.suffix(16)
-        let plaintext: Data
-        do {
-            switch protection {
-            case .aesGCM:
-                plaintext = try AES.GCM.open(AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: nonce), ciphertext: body, tag: tag), using: key, authenticating: aad)
-            default:
-                plaintext = try ChaChaPoly.open(ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce), ciphertext: body, tag: tag), using: key, authenticating: aad)
-            }
-        } catch {
+        guard let aead, var plaintext = aead.open(nonce: nonce, aad: aad, ciphertext: ciphertext.dropLast(16), tag: ciphertext.suffix(16)) else {
             return .failure(.authentication)
         }
-        guard isTLS13 else { return .success((record.type, Array(plaintext))) }
+        guard isTLS13 else { return .success((record.type, plaintext)) }
         // RFC 8446 §5.2 TLSInnerPlaintext: content ‖ type ‖ zeros.
-        var inner = Array(plaintext)
-        while let last = inner.last, last == 0 { inner.removeLast() }
-        guard let type = inner.popLast() else { return .failure(.padding) }
-        return .success((ContentType(rawValue: type), inner))
+        while let last = plaintext.last, last == 0 { plaintext.removeLast() }
+        guard let type = plaintext.popLast() else { return .failure(.padding) }
+        return .success((ContentType(rawValue: type), plaintext))
     }
 
     private func openCBC(_ record: TLSRecord, sequence: UInt64, mac: CipherSuite.Hash) -> Result<(ContentType, [UInt8]), Failure> {
@@ -150,8 +147,7 @@ struct RecordProtection: Sendable {
 
     static func xorSequence(_ iv: [UInt8], _ sequence: UInt64) -> [UInt8] {
         var nonce = iv
-        let bytes = be64(sequence)
-        for index in 0..<8 { nonce[nonce.count - 8 + index] ^= bytes[index] }
+        for index in 0..<8 { nonce[nonce.count - 8 + index] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * index)) }
         return nonce
     }
 

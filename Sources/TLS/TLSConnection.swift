@@ -166,46 +166,49 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
 
     private mutating func open(_ record: TLSRecord, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         let side = position.direction.rawValue
-        guard var protection = sides[side].protection else { return wait(record, position, &output) }
-        var opened = protection.open(record)
-        if case .failure = opened, sides[side].sequenceUncertainBy > 0 {
-            // After a capture gap: the records lost took an unknown number of sequence numbers.
-            for skipped in 1...UInt64(sides[side].sequenceUncertainBy) {
-                if case let .success(result) = protection.open(record, sequence: protection.sequence &+ skipped) {
-                    protection.sequence &+= skipped + 1
-                    opened = .success(result)
-                    break
-                }
-            }
-        }
-        if case .failure = opened {
-            for (index, fallback) in sides[side].fallbacks.enumerated() {
-                var candidate = fallback
-                if case let .success(result) = candidate.open(record) {
-                    protection = candidate
-                    sides[side].fallbacks.removeFirst(index + 1)
-                    opened = .success(result)
-                    break
-                }
-            }
-        }
+        guard sides[side].protection != nil else { return wait(record, position, &output) }
+        // The keys are used and advanced in place: a copy would retain every one of them.
+        var opened = sides[side].protection!.open(record)
+        if case .failure = opened, let recovered = recover(record, side) { opened = .success(recovered) }
         sides[side].sequenceUncertainBy = 0
         switch opened {
         case let .success((type, plaintext)):
-            sides[side].protection = protection
             session.decryptedRecords[side] += 1
             deliver(type, plaintext, position, &output)
         case let .failure(failure):
-            protection.sequence &+= 1
-            sides[side].protection = protection
+            sides[side].protection!.sequence &+= 1
             session.encryptedRecords[side] += 1
             if failedRecord[side] == nil {
                 failedRecord[side] = sides[side].protectedRecords
-                let what = failure == .padding ? "its padding is malformed" : failure == .tooShort ? "it is too short" : "the \(protection.suite.isAEAD ? "AEAD tag" : "MAC") does not verify"
+                let mac = sides[side].protection!.suite.isAEAD ? "AEAD tag" : "MAC"
+                let what = failure == .padding ? "its padding is malformed" : failure == .tooShort ? "it is too short" : "the \(mac) does not verify"
                 note("record \(sides[side].protectedRecords) (\(position.direction)) not decrypted: \(what)", position, &output)
             }
             emitGap(side, length: Int64(record.fragment.count), position, &output)
         }
+    }
+
+    /// A record the current keys did not open: after a capture gap, the records lost took an
+    /// unknown number of sequence numbers, so the next few are tried; then the keys waiting in
+    /// `fallbacks`, in order. The keys that opened it become the side's.
+    private mutating func recover(_ record: TLSRecord, _ side: Int) -> (ContentType, [UInt8])? {
+        if sides[side].sequenceUncertainBy > 0, let protection = sides[side].protection {
+            for skipped in 1...UInt64(sides[side].sequenceUncertainBy) {
+                if case let .success(result) = protection.open(record, sequence: protection.sequence &+ skipped) {
+                    sides[side].protection!.sequence &+= skipped + 1
+                    return result
+                }
+            }
+        }
+        for (index, fallback) in sides[side].fallbacks.enumerated() {
+            var candidate = fallback
+            if case let .success(result) = candidate.open(record) {
+                sides[side].protection = candidate
+                sides[side].fallbacks.removeFirst(index + 1)
+                return result
+            }
+        }
+        return nil
     }
 
     /// An opened record: application data goes up as plaintext; handshake and alerts are read.
