@@ -56,10 +56,11 @@ public struct ConnectionStage: Sendable {
             case .segment:
                 continue
             case let .data(data):
-                let id = data.position.connection
-                pipelines[id]?.process(.data(data), settings: settings, statistics: &statistics, into: &events)
-                settleRoles(id, batch: &batch, at: index, into: &events)
-                if let random = pipelines[id]?.takeNewClientRandom() { clientRandoms.append(random) }
+                // One lookup: the pipeline is worked on in place through its index.
+                guard let slot = pipelines.index(forKey: data.position.connection) else { continue }
+                pipelines.values[slot].process(.data(data), settings: settings, statistics: &statistics, into: &events)
+                if let sender = pipelines.values[slot].takeClientEvidence() { settleRoles(slot, sender: sender, batch: &batch, at: index, into: &events) }
+                if let random = pipelines.values[slot].takeNewClientRandom() { clientRandoms.append(random) }
             case let .gap(gap):
                 pipelines[gap.position.connection]?.process(.gap(gap), settings: settings, statistics: &statistics, into: &events)
             case let .closed(summary):
@@ -87,13 +88,15 @@ public struct ConnectionStage: Sendable {
     /// mid-way), settling roles TCP could only guess from the ports (as `Connection.settleClient`
     /// would): when the guess was wrong, the connection's events after `index` (made before the
     /// swap) are turned around and the views learn the settled roles.
-    private mutating func settleRoles(_ id: ConnectionID, batch: inout [ReassemblyEvent], at index: Int, into events: inout [AnalysisEvent]) {
-        guard let sender = pipelines[id]?.takeClientEvidence(), var info = pipelines[id]?.info, info.clientEvidence == .ports else { return }
+    private mutating func settleRoles(_ slot: Dictionary<ConnectionID, ConnectionPipeline>.Index, sender: Direction,
+                                      batch: inout [ReassemblyEvent], at index: Int, into events: inout [AnalysisEvent]) {
+        var info = pipelines.values[slot].info
+        guard info.clientEvidence == .ports else { return }
         info.clientEvidence = .tlsClientSecret
         let reversed = sender == .serverToClient
         if reversed { swap(&info.client, &info.server) }
-        pipelines[id]!.info = info
-        settledAbove[id] = (info, reversed)
+        pipelines.values[slot].info = info
+        settledAbove[info.id] = (info, reversed)
         guard reversed else { return }
         RoleSettlement.turnAround(info, in: &batch, from: index + 1)
         events.append(.tcp(.rolesChanged(info)))

@@ -25,11 +25,23 @@ enum RequestHeaders {
     }
 
     /// application/grpc, application/grpc+proto, application/grpc+json …; gRPC-Web's own types.
+    /// The media type before its parameters, without case (RFC 9110 §8.3.1), compared as bytes:
+    /// every call's content-type is read, and lowercasing a String costs more than the rest of it.
     static func callProtocol(contentType: String) -> CallProtocol {
-        let type = contentType.lowercased().split(separator: ";").first.map(String.init) ?? ""
-        if type.hasPrefix("application/grpc-web-text") { return .grpcWebText }
-        if type.hasPrefix("application/grpc-web") { return .grpcWeb }
-        if type == "application/grpc" || type.hasPrefix("application/grpc+") { return .grpc }
+        let utf8 = contentType.utf8
+        let type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
+        // Beyond ASCII, lowercased as Unicode text (as it always was).
+        guard type.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = contentType.lowercased().split(separator: ";").first.map(String.init) ?? ""
+            return callProtocol(asciiLowercased: Array(lowered.utf8))
+        }
+        return callProtocol(asciiLowercased: type.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 })
+    }
+
+    private static func callProtocol(asciiLowercased type: [UInt8]) -> CallProtocol {
+        if type.starts(with: "application/grpc-web-text".utf8) { return .grpcWebText }
+        if type.starts(with: "application/grpc-web".utf8) { return .grpcWeb }
+        if type.elementsEqual("application/grpc".utf8) || type.starts(with: "application/grpc+".utf8) { return .grpc }
         return .http2
     }
 }

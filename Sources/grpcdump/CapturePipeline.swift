@@ -78,20 +78,20 @@ extension CaptureDecoding {
     var foundCapture: Bool { statistics.format != nil }
 }
 
-/// What reading a file and capturing live share: the session (with its filter), the view of the
-/// chosen layer and standard output.
+/// Decoding on one thread, the view rendering each batch of events where they are made: a live
+/// capture (whose output stays in step with it) and `--threads 1`.
 struct CapturePipeline: CaptureDecoding {
     var session: CaptureSession
-    private let renderer: RenderStage
+    private var view: LayerView
+    private var out = TextOutput()
     private var events: [AnalysisEvent] = []
     let output: OutputOptions
 
-    /// `onOwnThread`: the view renders on a thread of its own while the next chunk is decoded.
-    init(_ request: ViewRequest, bpfFilter: String?, live: Bool, rendersOnOwnThread: Bool) throws(ViewSetup.SetupError) {
+    init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(ViewSetup.SetupError) {
         let setup = try ViewSetup(request, bpfFilter: bpfFilter, live: live)
         output = request.output
         session = CaptureSession(configuration: setup.configuration, filter: setup.filter)
-        renderer = RenderStage(view: setup.view, onOwnThread: rendersOnOwnThread)
+        view = setup.view
     }
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {
@@ -118,28 +118,25 @@ struct CapturePipeline: CaptureDecoding {
     mutating func finish() {
         session.finish(into: &events)
         render()
-        let output = output
-        renderer.withView { view, out in
-            if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
-            out.flush()
-        }
+        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
+        out.flush()
     }
 
     /// Writes out what was rendered so far.
-    func flush() {
-        renderer.withView { $1.flush() }
+    mutating func flush() {
+        out.flush()
     }
 
     var statistics: CaptureStatistics { session.statistics }
-    var connections: Int { renderer.withView { view, _ in view.connections } }
+    var connections: Int { view.connections }
     var clientRandoms: [[UInt8]] { session.analyzer.clientRandoms }
     var keyLog: KeyLog { session.analyzer.keyLog }
     /// Calls shown so far.
-    var callsShown: Int { renderer.withView { view, _ in view.callStatistics.total } }
+    var callsShown: Int { view.callStatistics.total }
 
     private mutating func render() {
         guard !events.isEmpty else { return }
-        renderer.render(events)
-        events = []
+        view.render(events, to: &out)
+        events.removeAll(keepingCapacity: true)
     }
 }

@@ -40,7 +40,7 @@ struct LiveCommand {
         var pipeline: CapturePipeline
         do {
             capture = try LiveCapture(interface: interface, filter: input.filter.joined(separator: " "))
-            pipeline = try CapturePipeline(request, bpfFilter: nil, live: true, rendersOnOwnThread: false)
+            pipeline = try CapturePipeline(request, bpfFilter: nil, live: true)
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             return 2

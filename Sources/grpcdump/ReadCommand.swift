@@ -10,9 +10,8 @@ struct ReadCommand {
     func run() -> Int32 {
         let filter = request.input.filter.joined(separator: " "), threads = request.input.threadCount
         do {
-            // One thread: the view renders on the same thread, so that it is one.
             if threads == 1 {
-                var pipeline = try CapturePipeline(request, bpfFilter: filter, live: false, rendersOnOwnThread: false)
+                var pipeline = try CapturePipeline(request, bpfFilter: filter, live: false)
                 return run(&pipeline)
             }
             var pipeline = try ThreadedPipeline(request, bpfFilter: filter, threads: threads)
