@@ -31,6 +31,7 @@ let package = Package(
         // zlib (Debian zlib1g-dev) for gzip/deflate gRPC messages and compressed test corpora.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Zlib", dependencies: ["CZlib"]),
         // HPACK (RFC 7541): a decoder that reports every representation and survives unknown dynamic entries.
         .target(name: "HPACK", dependencies: ["WireCore"]),
@@ -105,7 +106,7 @@ let package = Package(
         ]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
-            "Analysis", "Render", "Capture", "LibPcap", "GRPC", "Packet", "TLS", "Reference", "ProtoParser", "Schema", "Annotate", "CallDiff",
+            "Analysis", "Render", "Capture", "LibPcap", "CMalloc", "GRPC", "Packet", "TLS", "Reference", "ProtoParser", "Schema", "Annotate", "CallDiff",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

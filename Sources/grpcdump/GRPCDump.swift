@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import Render
 import Schema
 
@@ -7,6 +8,11 @@ import Schema
 @main
 enum Main {
     static func main() async {
+        // Blocks of 1 MiB and more are mapped and unmapped, not kept: glibc otherwise raises this
+        // threshold to the largest block freed and keeps that much free in each thread's arena
+        // (peak memory of the threaded summary at 1 GB: 68 MB with the default, 57 MB with this;
+        // of --json at 100 MB: 101 MB and 70 MB).
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
         let arguments = Array(CommandLine.arguments.dropFirst())
         switch arguments.first {
         case "serve": await ServeCommand.main(Array(arguments.dropFirst()))

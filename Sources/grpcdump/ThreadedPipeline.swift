@@ -14,7 +14,7 @@ import TLS
 /// at once, which bounds memory. The merger is touched only on `mergeQueue`, everything else
 /// only on the reading thread.
 final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
-    static let maxBatchesInFlight = 8
+    static let maxBatchesInFlight = 4
 
     private var reader = CaptureReader()
     private var packets: PacketStage
