@@ -37,9 +37,10 @@ public enum ShardWork: Sendable {
 }
 
 /// The packet stage's output split by connection among `shards` connection stages: a
-/// connection always goes to the same shard (`shard(of:)`), so each stage sees all of its
-/// connections' events in order and nothing of the others'. Every piece of work and every
-/// diagnostic gets its `OrderKey`; merging the shards' output by key gives what `Analyzer` gives.
+/// connection goes, when it opens, to the shard with the fewest open connections (the lowest
+/// of those), and stays there, so each stage sees all of its connections' events in order and
+/// nothing of the others'. Every piece of work and every diagnostic gets its `OrderKey`;
+/// merging the shards' output by key gives what `Analyzer` gives, whichever shard did the work.
 public struct ShardRouter: PacketStageOutput {
     public let shards: Int
     /// Work waiting for each shard, in order.
@@ -48,15 +49,24 @@ public struct ShardRouter: PacketStageOutput {
     public private(set) var diagnostics: [(key: OrderKey, diagnostic: Diagnostic)] = []
     private var record = 0
     private var order = 0
+    /// The shard of each open connection, and how many are open on each shard.
+    private var assigned: [ConnectionID: Int] = [:]
+    private var openOnShard: [Int]
 
     public init(shards: Int) {
         precondition(shards > 0)
         self.shards = shards
         work = Array(repeating: [], count: shards)
+        openOnShard = Array(repeating: 0, count: shards)
     }
 
-    public static func shard(of connection: ConnectionID, among shards: Int) -> Int {
-        connection.rawValue % shards
+    /// The shard of `connection`, given one if it has none yet.
+    private mutating func shard(of connection: ConnectionID) -> Int {
+        if let shard = assigned[connection] { return shard }
+        let shard = openOnShard.indices.min { openOnShard[$0] < openOnShard[$1] }!
+        assigned[connection] = shard
+        openOnShard[shard] += 1
+        return shard
     }
 
     /// Call before handing the packet stage each record (and before `finish`).
@@ -88,7 +98,12 @@ public struct ShardRouter: PacketStageOutput {
             let connection = batch[start].connection
             var end = start + 1
             while end < batch.endIndex, batch[end].connection == connection { end += 1 }
-            work[Self.shard(of: connection, among: shards)].append(.tcp(nextKey(), Array(batch[start..<end])))
+            let shard = shard(of: connection)
+            work[shard].append(.tcp(nextKey(), Array(batch[start..<end])))
+            if case .closed = batch[end - 1] {
+                assigned[connection] = nil
+                openOnShard[shard] -= 1
+            }
             start = end
         }
     }

@@ -3,7 +3,7 @@ import ByteStream
 import Capture
 import Foundation
 import Packet
-import Reassembly
+@testable import Reassembly
 import Testing
 import TLS
 import WireCore
@@ -45,9 +45,11 @@ import WireCore
         }
     }
 
-    @Test func aConnectionAlwaysGoesToTheSameShard() {
+    @Test func aConnectionStaysOnTheShardWithFewestOpenWhenItOpened() {
         var router = ShardRouter(shards: 3)
-        var batch: [ReassemblyEvent] = [4, 4, 7, 4, 5].map { .rolesChanged(Self.info($0)) }
+        // Connections 4, 7, 5 open (to shards 0, 1, 2); 4 closes; 9 opens on the emptiest (0).
+        var batch: [ReassemblyEvent] = [.opened(Self.info(4)), .rolesChanged(Self.info(4)), .opened(Self.info(7)), .rolesChanged(Self.info(4)),
+                                        .opened(Self.info(5)), .closed(Self.summary(4)), .rolesChanged(Self.info(7)), .opened(Self.info(9))]
         router.nextRecord()
         router.connections(&batch)
         let (work, _) = router.take()
@@ -55,9 +57,14 @@ import WireCore
             guard case let .tcp(_, events) = item else { return [] }
             return events.map(\.connection.rawValue)
         } }
-        // Runs of one connection in a row; connection n on shard n % 3; keys in batch order.
-        #expect(runs == [[], [[4, 4], [7], [4]], [[5]]])
-        #expect(work[1].map(\.key.order) == [0, 1, 2] && work[2].map(\.key.order) == [3])
+        // Runs of one connection in a row; keys in batch order.
+        #expect(runs == [[[4, 4], [4], [4], [9]], [[7], [7]], [[5]]])
+        #expect(work[0].map(\.key.order) == [0, 2, 4, 6] && work[1].map(\.key.order) == [1, 5] && work[2].map(\.key.order) == [3])
+    }
+
+    static func summary(_ id: Int) -> ConnectionSummary {
+        ConnectionSummary(info: info(id), end: Timestamp(seconds: 1, nanoseconds: 0), lastPacket: 2, reason: .fin, sawSYN: true,
+                          sawSYNACK: true, clientToServer: DirectionStatistics(), serverToClient: DirectionStatistics())
     }
 
     static func info(_ id: Int) -> ConnectionInfo {
