@@ -25,24 +25,34 @@ enum RequestHeaders {
     }
 
     /// application/grpc, application/grpc+proto, application/grpc+json …; gRPC-Web's own types.
-    /// The media type before its parameters, without case (RFC 9110 §8.3.1), compared as bytes:
-    /// every call's content-type is read, and lowercasing a String costs more than the rest of it.
+    /// The media type before its parameters, without case (RFC 9110 §8.3.1), compared as bytes
+    /// in place: every call's content-type is read, and lowercasing a String costs more than the
+    /// rest of it.
     static func callProtocol(contentType: String) -> CallProtocol {
-        let utf8 = contentType.utf8
-        let type = utf8[..<(utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex)]
-        // Beyond ASCII, lowercased as Unicode text (as it always was).
-        guard type.allSatisfy({ $0 < 0x80 }) else {
-            let lowered = contentType.lowercased().split(separator: ";").first.map(String.init) ?? ""
-            return callProtocol(asciiLowercased: Array(lowered.utf8))
+        var contentType = contentType
+        let protocolFromBytes: CallProtocol? = contentType.withUTF8 { bytes in
+            let type = bytes[..<(bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex)]
+            guard type.allSatisfy({ $0 < 0x80 }) else { return nil }
+            if hasPrefix(type, "application/grpc-web-text") { return .grpcWebText }
+            if hasPrefix(type, "application/grpc-web") { return .grpcWeb }
+            if hasPrefix(type, "application/grpc") && (type.count == 16 || type[type.startIndex + 16] == UInt8(ascii: "+")) { return .grpc }
+            return .http2
         }
-        return callProtocol(asciiLowercased: type.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 })
+        if let protocolFromBytes { return protocolFromBytes }
+        // Beyond ASCII, lowercased as Unicode text (as it always was).
+        let type = contentType.lowercased().split(separator: ";").first.map(String.init) ?? ""
+        if type.hasPrefix("application/grpc-web-text") { return .grpcWebText }
+        if type.hasPrefix("application/grpc-web") { return .grpcWeb }
+        if type == "application/grpc" || type.hasPrefix("application/grpc+") { return .grpc }
+        return .http2
     }
 
-    private static func callProtocol(asciiLowercased type: [UInt8]) -> CallProtocol {
-        if type.starts(with: "application/grpc-web-text".utf8) { return .grpcWebText }
-        if type.starts(with: "application/grpc-web".utf8) { return .grpcWeb }
-        if type.elementsEqual("application/grpc".utf8) || type.starts(with: "application/grpc+".utf8) { return .grpc }
-        return .http2
+    /// Whether ASCII `bytes` start with `prefix` (lowercase ASCII), case aside.
+    private static func hasPrefix(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool {
+        prefix.withUTF8Buffer { prefix in
+            guard bytes.count >= prefix.count else { return false }
+            return zip(bytes, prefix).allSatisfy { byte, expected in (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected }
+        }
     }
 }
 

@@ -155,9 +155,7 @@ public struct CallView {
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method`
     private func head(_ time: Timestamp, _ connection: ConnectionID, _ path: String?, _ streamID: UInt32) -> String {
-        var line = time.timeOfDay() + " "
-        if let ends = endpoints[connection] { line += "\(ends.client) → \(ends.server) " }
-        return line + (path ?? "stream \(streamID)")
+        time.timeOfDay() + endpoints.text(of: connection) + " " + (path ?? "stream \(streamID)")
     }
 
     private func paint(_ text: String, _ code: String) -> String {

@@ -24,13 +24,13 @@ public struct HTTP2FrameView {
         switch event {
         case let .tlsSession(session) where session.notDecryptedReason != nil && !json:
             // The frames of a decrypted connection say enough; one that was not says why.
-            let ends = endpoints[session.connection].map { " \($0.client) → \($0.server)" } ?? ""
+            let ends = endpoints.text(of: session.connection)
             return ["\(session.connection)\(ends): \(session.version?.description ?? "TLS"), not decrypted: \(session.notDecryptedReason!)"]
         case .tcp, .diagnostic, .call, .message, .tlsMessage, .tlsSession:
             return []
         case let .undecoded(connection, kind, _):
             guard !json else { return [] }
-            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+            let ends = endpoints.text(of: connection)
             return ["\(connection)\(ends): \(kind.rawValue), not decoded"]
         case let .http2(event):
             return json ? jsonLines(event) : textLines(event)
@@ -40,7 +40,7 @@ public struct HTTP2FrameView {
     private func textLines(_ event: HTTP2Event) -> [String] {
         switch event {
         case let .detected(connection, how, packet):
-            let ends = endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+            let ends = endpoints.text(of: connection)
             return ["\(connection)\(ends): HTTP/2 (\(how.rawValue)) from packet \(packet)"]
         case let .preface(connection, _, packet, time):
             return ["\(pad(packet)) \(time.timeOfDay()) \(connection) c→s  client connection preface"]

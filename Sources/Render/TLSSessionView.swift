@@ -33,7 +33,7 @@ public struct TLSSessionView {
     }
 
     private func ends(_ connection: ConnectionID) -> String {
-        endpoints[connection].map { " \($0.client) → \($0.server)" } ?? ""
+        endpoints.text(of: connection)
     }
 
     func text(_ session: TLSSession) -> String {
