@@ -63,8 +63,9 @@ struct ConnectionPipeline: Sendable {
     private var http2: HTTP2Connection?
     private var http1: HTTP1Connection?
     /// TLS, once the first bytes named it: the connection's events go through it, and its
-    /// plaintext to `next`.
-    private var security: TLSConnection?
+    /// plaintext to `next`. Kept out of line: its state is about 500 bytes, which every
+    /// connection would otherwise carry (a SYN flood opens hundreds of thousands).
+    private var security: OutOfLine<TLSConnection>?
     private var calls: CallAssembler?
     /// Scratch arrays reused from event to event (their storage, not their contents).
     private var tlsOutputs: [TLSOutput] = []
@@ -83,9 +84,9 @@ struct ConnectionPipeline: Sendable {
     mutating func process(_ event: ByteStreamEvent, settings: PipelineSettings, statistics: inout HTTP2Statistics,
                           into events: inout [AnalysisEvent]) {
         guard security != nil else { return processPlaintext(event, settings: settings, statistics: &statistics, into: &events) }
-        if security!.keyLogGeneration != settings.keyLog.generation { security!.updateKeys(settings.keyLog, into: &tlsOutputs) }
-        security!.consume(event, into: &tlsOutputs)
-        if !clientRandomReported, let random = security!.session.clientRandom {
+        if security!.value.keyLogGeneration != settings.keyLog.generation { security!.value.updateKeys(settings.keyLog, into: &tlsOutputs) }
+        security!.value.consume(event, into: &tlsOutputs)
+        if !clientRandomReported, let random = security!.value.session.clientRandom {
             clientRandomReported = true
             newClientRandom = random
         }
@@ -107,8 +108,8 @@ struct ConnectionPipeline: Sendable {
     /// The key log grew (a live capture's, or a secrets block in the file): records waiting for
     /// keys are opened now.
     mutating func keysChanged(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
-        guard security != nil, security!.keyLogGeneration != settings.keyLog.generation else { return }
-        security!.updateKeys(settings.keyLog, into: &tlsOutputs)
+        guard security != nil, security!.value.keyLogGeneration != settings.keyLog.generation else { return }
+        security!.value.updateKeys(settings.keyLog, into: &tlsOutputs)
         forwardTLS(settings: settings, statistics: &statistics, into: &events)
     }
 
@@ -157,7 +158,7 @@ struct ConnectionPipeline: Sendable {
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls where security == nil:
                 // Its plaintext gets a demultiplexer of its own (ALPN h2, HTTP/1.1, …).
-                security = TLSConnection(id: id, keyLog: settings.keyLog, describesHandshake: settings.reportsLayerDetail || settings.depth == .tls)
+                security = OutOfLine(TLSConnection(id: id, keyLog: settings.keyLog, describesHandshake: settings.reportsLayerDetail || settings.depth == .tls))
                 demux = StreamDemultiplexer()
                 next = .undecided
                 for held in replay { process(held, settings: settings, statistics: &statistics, into: &events) }
@@ -223,7 +224,7 @@ struct ConnectionPipeline: Sendable {
             for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
         }
         for var call in completedCalls {
-            call.security = security?.session.security
+            call.security = security?.value.session.security
             // An exchange that is not gRPC says which HTTP it was.
             if call.callProtocol == .http2 { call.callProtocol = httpVersion }
             events.append(.call(call))
@@ -245,5 +246,15 @@ struct ConnectionPipeline: Sendable {
         case let .closed(end): end.lastPacket
         case let .opened(info): info.firstPacket
         }
+    }
+}
+
+/// A value kept out of line, changed in place through the reference: for a large layer that
+/// most connections never need.
+final class OutOfLine<Value>: @unchecked Sendable {
+    var value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }

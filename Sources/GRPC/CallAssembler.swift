@@ -30,8 +30,6 @@ public struct CallAssembler: Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        // One assembler a connection: room for a few calls at once saves the first regrowths.
-        streams.reserveCapacity(4)
     }
 
     public var openCalls: Int { streams.count }

@@ -1,14 +1,15 @@
 import Analysis
-import WireCore
 import Capture
 import Dispatch
 import Render
 import TLS
+import WireCore
 
 /// Reading a capture file on several threads. This thread reads the file and runs the packet
 /// stage (capture records, IP, TCP reassembly: what must see every packet in order); the
-/// connections are split among `DecodeWorker`s by connection number (`ShardRouter`), each of
-/// which decodes its connections' layers above TCP and renders them; a merging thread writes
+/// connections are split among `DecodeWorker`s (`ShardRouter`: a connection stays with the
+/// worker it was given when it opened), each of which decodes its connections' layers above TCP
+/// and renders them; a merging thread writes
 /// the workers' output in capture order (`OutputMerger`). The output is byte for byte what one
 /// thread writes. At most `maxBatchesInFlight` chunks of the file are being decoded or merged
 /// at once, which bounds memory. The merger is touched only on `mergeQueue`, everything else
