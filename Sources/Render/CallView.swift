@@ -44,7 +44,7 @@ public struct CallView {
         switch event {
         case let .message(arrived):
             guard liveMessages, !json, verbosity > 0 || hex, filter.mayMatch(path: arrived.path, endpoints: endpoints[arrived.connection]) else { return [] }
-            let line = head(arrived.message.time, arrived.connection, arrived.path, arrived.streamID) + " (in progress)"
+            let line = head(arrived.message.time, endpoints.cachedText(of: arrived.connection), arrived.path, arrived.streamID) + " (in progress)"
             let direction = arrived.direction == .clientToServer ? "request" : "response"
             return [line] + messageBlock(arrived.message, direction: direction, index: arrived.index,
                                          type: types?.typeName(path: arrived.path, isRequest: arrived.direction == .clientToServer))
@@ -52,7 +52,7 @@ public struct CallView {
             if let types { inferredMethods.infer(&call, types: types) }
             guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
             statistics.add(call)
-            guard json else { return text(call) }
+            guard json else { return text(call, ends: endpoints.cachedText(of: call.connection)) }
             let style = CallJSON.Style(raw: jsonRaw, types: types, preserveNames: preserveNames)
             return [CallJSON.text(call, endpoints: endpoints[call.connection], style: style)]
         default:
@@ -60,8 +60,9 @@ public struct CallView {
         }
     }
 
-    func text(_ call: GRPCCall) -> [String] {
-        var lines = [summary(call)]
+    /// The call's lines; `ends` is its connection's " client → server".
+    func text(_ call: GRPCCall, ends: String) -> [String] {
+        var lines = [summary(call, ends: ends)]
         guard verbosity > 0 || hex else { return lines }
         if verbosity > 0 {
             lines += section("request headers", call.requestHeaders)
@@ -127,8 +128,8 @@ public struct CallView {
     }
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method OK 1.23ms 1→1`
-    func summary(_ call: GRPCCall) -> String {
-        var line = head(call.start, call.connection, call.path, call.streamID)
+    func summary(_ call: GRPCCall, ends: String) -> String {
+        var line = head(call.start, ends, call.path, call.streamID)
         if call.methodInferred { line += " (inferred)" }
         if call.callProtocol != .grpc { line += " [\(call.callProtocol.rawValue)]" }
         if call.protocolInferred { line += " [gRPC inferred]" }
@@ -154,8 +155,8 @@ public struct CallView {
     }
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method`
-    private func head(_ time: Timestamp, _ connection: ConnectionID, _ path: String?, _ streamID: UInt32) -> String {
-        time.timeOfDay() + endpoints.text(of: connection) + " " + (path ?? "stream \(streamID)")
+    private func head(_ time: Timestamp, _ ends: String, _ path: String?, _ streamID: UInt32) -> String {
+        time.timeOfDay() + ends + " " + (path ?? "stream \(streamID)")
     }
 
     private func paint(_ text: String, _ code: String) -> String {
