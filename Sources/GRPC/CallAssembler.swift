@@ -10,6 +10,10 @@ public struct CallAssembler: Sendable {
     public struct Configuration: Sendable {
         /// Messages declaring more than this are reported and skipped, not buffered.
         public var maxMessageLength = 64 << 20
+        /// Calls open at once on one connection before the oldest is reported unfinished, to make
+        /// room (`--max-open-calls`): streams opened and never closed must not hold memory
+        /// without bound. Far above what servers allow at once (RFC 9113 §5.1.2).
+        public var maxOpenCalls = 10_000
         /// Also report each message as it completes (`takeArrivedMessages()`), for views that
         /// show streams as they happen (live capture).
         public var reportsArrivingMessages = false
@@ -27,6 +31,9 @@ public struct CallAssembler: Sendable {
     /// Whether a call of this connection was gRPC by its content-type: evidence for a stream
     /// whose content-type is unknown.
     private var carriesGRPC = false
+    /// The streams in the order they opened (from `start` on; every open one is among them, and
+    /// some that ended): when `maxOpenCalls` are open, the first still open is evicted.
+    private var openingOrder: (keys: [UInt32], start: Int) = ([], 0)
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -73,6 +80,7 @@ public struct CallAssembler: Sendable {
         guard !finished.contains(key) else { return }
         // Only a client's head opens a call; a body or reset of an unknown exchange (a capture that
         // began mid-call) opens one too, so that nothing is lost, with a warning.
+        if streams.count >= configuration.maxOpenCalls { evictOldest(packet: event.packet, into: &calls) }
         var call = GRPCCall(connection: event.connection, streamID: key, start: event.time, packet: event.packet)
         if case .headBegins = event.kind, event.direction == .clientToServer {} else {
             call.warnings.append(CallDiagnostic.startNotCaptured)
@@ -82,10 +90,31 @@ public struct CallAssembler: Sendable {
             report(progress, key: key, into: &calls)
         } else {
             streams[key] = progress
+            openingOrder.keys.append(key)
+            if openingOrder.keys.count - openingOrder.start > 2 * configuration.maxOpenCalls {
+                // Most of them ended: only the open ones are kept (amortised over the appends).
+                openingOrder = (openingOrder.keys[openingOrder.start...].filter { streams[$0] != nil }, 0)
+            }
         }
     }
 
     /// A call whose stream ended: reported, and its stream remembered as finished.
+    /// The open call that opened first is reported unfinished, with a warning; what comes of its
+    /// stream later is not shown.
+    private mutating func evictOldest(packet: Int, into calls: inout [GRPCCall]) {
+        var progress: CallProgress?
+        var key: UInt32 = 0
+        while progress == nil, openingOrder.start < openingOrder.keys.count {
+            key = openingOrder.keys[openingOrder.start]
+            openingOrder.start += 1
+            progress = streams.removeValue(forKey: key)  // nil: it ended already
+        }
+        guard var progress else { return }
+        progress.call.incomplete = true
+        progress.call.warnings.append(CallDiagnostic.tooManyOpenCalls(limit: configuration.maxOpenCalls, packet: packet))
+        report(progress, key: key, into: &calls)
+    }
+
     private mutating func report(_ progress: consuming CallProgress, key: UInt32, into calls: inout [GRPCCall]) {
         finished.insert(key)
         calls.append(progress.completed())

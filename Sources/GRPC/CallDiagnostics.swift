@@ -24,6 +24,12 @@ enum CallDiagnostic {
         Diagnostic(.grpc, "grpc.status-details.base64", .warning, "grpc-status-details-bin is not valid base64 at character \(character)")
     }
 
+    static func tooManyOpenCalls(limit: Int, packet: Int) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.call.evicted", .warning,
+                   "\(limit) calls were open at once on this connection at packet \(packet) (--max-open-calls); this one, the oldest, is reported unfinished and the rest of its stream not shown",
+                   packet: packet)
+    }
+
     static func secondClientHeaderBlock(stream: UInt32) -> Diagnostic {
         Diagnostic(.grpc, "grpc.headers.client-trailers", .warning, "client sent a second header block (trailers) on stream \(stream)")
     }

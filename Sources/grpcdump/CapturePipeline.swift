@@ -32,6 +32,7 @@ struct ViewSetup {
     init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(SetupError) {
         let input = request.input, output = request.output
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
+        configuration.calls.maxOpenCalls = input.maxOpenCalls
         configuration.keyLog = request.keyLog
         configuration.depth = switch output.layer {
         case .tcp: .tcp

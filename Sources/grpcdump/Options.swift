@@ -27,6 +27,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-tcp-buffer"), help: ArgumentHelp("Out-of-order bytes buffered per TCP direction before a hole is reported as a gap.", valueName: "bytes"))
     var maxTCPBuffer: Int = 4 << 20
 
+    @Option(name: .customLong("max-open-calls"), help: ArgumentHelp("Calls open at once on one connection before the oldest is reported unfinished.", valueName: "count"))
+    var maxOpenCalls: Int = 10_000
+
     @Option(help: ArgumentHelp("With -r, decode the connections on this many threads (default: one per core); the output is the same for any number.", valueName: "count"))
     var threads: Int?
 
@@ -38,6 +41,7 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         guard maxTCPBuffer > 0 else { throw ValidationError("--max-tcp-buffer must be positive") }
+        guard maxOpenCalls > 0 else { throw ValidationError("--max-open-calls must be positive") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if listInterfaces { return }
         switch (file, interface) {

@@ -44,6 +44,8 @@ import WireCore
         #expect(noFile.stderr.contains("say where packets come from: -r FILE (a capture) or -i INTERFACE (live; -D lists them)"))
         let badLayer = try CommandRunner.grpcdump(["-r", "x.pcap", "--layer", "ip"])
         #expect(badLayer.status == 64)
+        let badLimit = try CommandRunner.grpcdump(["-r", "x.pcap", "--max-open-calls", "0"])
+        #expect(badLimit.status == 64 && badLimit.stderr.contains("--max-open-calls must be positive"))
     }
 
     @Test func invalidFilterExpression() throws {

@@ -150,6 +150,32 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.warnings.map(\.code) == ["grpc.message.cut-short"] && call.warnings.first?.span == ByteSpan(start: Int(offset), count: 7))
     }
 
+    /// Streams opened and never closed (an attacker's, or a client's that never ends them): past
+    /// `maxOpenCalls` the oldest open call is reported unfinished, with a warning, so that memory
+    /// stays bounded; calls that do end are not touched, and nothing else is lost.
+    @Test func pastTheOpenCallLimitTheOldestIsReportedUnfinished() throws {
+        var (c, packets) = connection()
+        // Streams 1, 3, 5, 7, 9 open and stay open; stream 11 is a whole call.
+        for stream in stride(from: 1, through: 9, by: 2) {
+            packets.append(c.send(.client, F.headers(stream: UInt32(stream), block: LiteralHeaderBlock.encode(requestHeaders))))
+        }
+        packets.append(c.send(.client, F.headers(stream: 11, block: LiteralHeaderBlock.encode(requestHeaders)) + F.data(stream: 11, grpcMessage([1]), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 11, block: LiteralHeaderBlock.encode(responseHeaders))
+            + F.headers(stream: 11, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)))
+        var configuration = Analyzer.Configuration()
+        configuration.calls.maxOpenCalls = 3
+        let result = calls(packets, configuration: configuration)
+        // Opening 7 evicts 1, opening 9 evicts 3, opening 11 evicts 5; 11 ends; 7 and 9 end with the capture.
+        #expect(result.map(\.streamID) == [1, 3, 5, 11, 7, 9])
+        let evicted = result.filter { $0.warnings.contains { $0.code == "grpc.call.evicted" } }
+        #expect(evicted.map(\.streamID) == [1, 3, 5] && evicted.allSatisfy { $0.incomplete && $0.status == nil })
+        #expect(evicted.first?.warnings.first?.message.hasPrefix("3 calls were open at once on this connection at packet ") == true)
+        #expect(result.first { $0.streamID == 11 }?.status?.code == .ok)
+        // Without the limit, the same capture reports every call without that warning.
+        let unlimited = calls(packets)
+        #expect(unlimited.map(\.streamID) == [11, 1, 3, 5, 7, 9] && !unlimited.contains { $0.warnings.contains { $0.code == "grpc.call.evicted" } })
+    }
+
     /// A message cut inside its 5-byte prefix: its length was never known.
     @Test func aMessageCutInsideItsPrefix() throws {
         var (c, packets) = connection()
