@@ -49,13 +49,21 @@ public struct KeyLog: Sendable {
 
     /// Appends text read from the key log; complete lines are taken in.
     public mutating func add(_ text: some Collection<UInt8>) {
-        for byte in text {
-            if byte == 0x0A {
-                takeLine()
-            } else {
-                partialLine.append(byte)
-            }
+        // Line by line over contiguous bytes: byte by byte through the generic collection (not
+        // specialised across modules) read a key log at some 20 MB/s.
+        if text.withContiguousStorageIfAvailable({ add(contiguous: $0) }) == nil {
+            Array(text).withUnsafeBufferPointer { add(contiguous: $0) }
         }
+    }
+
+    private mutating func add(contiguous text: UnsafeBufferPointer<UInt8>) {
+        var start = text.startIndex
+        while let newline = text[start...].firstIndex(of: 0x0A) {
+            partialLine.append(contentsOf: text[start..<newline])
+            takeLine()
+            start = newline + 1
+        }
+        partialLine.append(contentsOf: text[start...])
     }
 
     /// The last line, even without its newline (end of the file).

@@ -221,6 +221,11 @@ struct Decryption {
         growing.add(bytes[70...])
         growing.finish()
         #expect(growing.sessions == log.sessions)
+        // Bytes that are not contiguous in memory, and lines ending in CR LF, read the same.
+        var lazily = KeyLog(text: [UInt8](), source: "keys.txt")
+        lazily.add(Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).lazy.map { $0 })
+        lazily.finish()
+        #expect(lazily.sessions == log.sessions && lazily.problems.map(\.message) == log.problems.map(\.message))
     }
 }
 
