@@ -7,31 +7,25 @@ hundred calls on a connection: 90 GetUser, 4 ListUsers (a page of 3), 2 CreateUs
 errors (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED and UNAUTHENTICATED in turn).
 Usage: small-calls-client.py HOST:PORT [CALLS_PER_CONNECTION]  (default 8000)
 """
+import importlib.util
+import pathlib
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 import grpc
+
+# Messages are serialized by hand with the helpers of captures/record-grpcio-client.py.
+_wire = pathlib.Path(__file__).resolve().parents[2] / "captures" / "record-grpcio-client.py"
+_spec = importlib.util.spec_from_file_location("record_grpcio_client", _wire)
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+field = _module.field
 
 CONNECTIONS = 4
 AUTH = (("authorization", "Bearer user-token"),)
 USER_IDS = (1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12)  # the server's seed users but 7, which only an admin may read
 ERRORS = ((-1, AUTH, grpc.StatusCode.INVALID_ARGUMENT), (999, AUTH, grpc.StatusCode.NOT_FOUND),
           (7, AUTH, grpc.StatusCode.PERMISSION_DENIED), (1, (), grpc.StatusCode.UNAUTHENTICATED))
-
-def varint(value):
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while value >= 0x80:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-def field(number, value):
-    if isinstance(value, int):
-        return varint(number << 3) + varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return varint(number << 3 | 2) + varint(len(data)) + data
 
 # Each call takes (users, connection, call number, x-request-id metadata).
 def get_user(users, connection, k, request_id):

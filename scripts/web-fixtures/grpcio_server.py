@@ -9,8 +9,7 @@ from grpc_status import rpc_status
 from google.rpc import status_pb2
 
 import service as s
-
-CODE = {code.value[0]: code for code in grpc.StatusCode}
+from sync_handlers import CODE, generic_handlers
 
 
 def get_user(request, context):
@@ -26,36 +25,10 @@ def get_user(request, context):
     context.abort(CODE[code], message)
 
 
-def list_users(request, context):
-    users, fail = s.list_users_page(request)
-    context.set_trailing_metadata((("next-page-token", str(users[-1].id)),))
-    yield from users
-    if fail:
-        context.abort(grpc.StatusCode.UNAVAILABLE, s.FAIL_MESSAGE)
-
-
-def check(request, context):
-    response, error = s.health_outcome(request)
-    if error:
-        context.abort(grpc.StatusCode.NOT_FOUND, error)
-    return response
-
-
-def handler(kind, function, request_type):
-    return getattr(grpc, f"{kind}_rpc_method_handler")(
-        function, request_deserializer=request_type.FromString, response_serializer=lambda m: m.SerializeToString())
-
-
 def main():
     port, seconds = int(sys.argv[1]), float(sys.argv[2])
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers((
-        grpc.method_handlers_generic_handler("userservice.UserService", {
-            "GetUser": handler("unary_unary", get_user, s.GetUserRequest),
-            "ListUsers": handler("unary_stream", list_users, s.ListUsersRequest)}),
-        grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
-            "Check": handler("unary_unary", check, s.HealthCheckRequest)}),
-    ))
+    server.add_generic_rpc_handlers(generic_handlers(get_user))
     server.add_insecure_port(f"127.0.0.1:{port}")
     server.start()
     print(f"listening on 127.0.0.1:{port}", flush=True)

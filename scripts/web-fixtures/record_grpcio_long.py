@@ -10,11 +10,11 @@ import service as s
 import webclient as w
 
 PORT, OUT = 58083, sys.argv[1] if len(sys.argv) > 1 else "grpcio-long"
-GET, LIST, CHECK = "/userservice.UserService/GetUser", "/userservice.UserService/ListUsers", "/grpc.health.v1.Health/Check"
+GET, LIST, CHECK = s.GET, s.LIST, s.CHECK
 CHAT = "/userservice.UserService/Chat"  # not served: UNIMPLEMENTED
-get = lambda i: (GET, False, s.GetUserRequest(id=i).SerializeToString())
-page = lambda size=0, token="": (LIST, True, s.ListUsersRequest(page_size=size, page_token=token).SerializeToString())
-check = lambda name: (CHECK, False, s.HealthCheckRequest(service=name).SerializeToString())
+get = lambda i: (GET, False, s.get_request(i))
+page = lambda size=0, token="": (LIST, True, s.page_request(size, token))
+check = lambda name: (CHECK, False, s.check_request(name))
 CALLS = [get(1), get(2), page(3), check(""), get(0), get(3), page(2, "2"), get(99), check("nope"), get(4),
          page(0, "fail"), (CHAT, False, b""), get(5), get(6), page(6), check("userservice.UserService"),
          get(1), get(2), page(2, "4"), get(-7), get(3), check(""), get(4), page(1), get(1234), get(5),
@@ -63,10 +63,7 @@ def main():
                                 "response_messages_hex": messages})
                 time.sleep(0.02)
     finally:
-        time.sleep(0.3)
-        server.terminate(); server.wait()
-        time.sleep(0.5)
-        tcpdump.send_signal(2); tcpdump.wait()
+        w.stop(server, tcpdump, settle=0.3)
     w.save(f"{OUT}.expected.json", {"capture": f"{OUT}.pcap", "address": f"127.0.0.1:{PORT}",
                                      "server": f"grpcio {grpc.__version__} (grpcio_server.py)", "client": f"grpcio {grpc.__version__}",
                                      "protos": s.PROTOS, "calls": records})

@@ -9,10 +9,8 @@ import webclient as w
 
 PORT, OUT = 58081, sys.argv[1] if len(sys.argv) > 1 else "web-h1"
 BASE = f"http://127.0.0.1:{PORT}"
-GET, LIST, CHECK = "/userservice.UserService/GetUser", "/userservice.UserService/ListUsers", "/grpc.health.v1.Health/Check"
-get = lambda i: s.GetUserRequest(id=i).SerializeToString()
-page = lambda size=0, token="": s.ListUsersRequest(page_size=size, page_token=token).SerializeToString()
-check = lambda name: s.HealthCheckRequest(service=name).SerializeToString()
+GET, LIST, CHECK = s.GET, s.LIST, s.CHECK
+get, page, check = s.get_request, s.page_request, s.check_request
 
 server = w.start_server(["timeout", "30", "gunicorn", "--no-control-socket", "-k", "gthread", "--threads", "2", "-w", "1",
                          "--keep-alive", "5", "-b", f"127.0.0.1:{PORT}", "web_wsgi:app"], f"/tmp/{OUT}.server.log", "Booting worker")
@@ -55,10 +53,7 @@ try:
         dict(path=GET, message=get(2), note="pipelined request 2 of 2"),
     ], "E: raw socket, two pipelined requests in one write")
 finally:
-    time.sleep(0.5)
-    server.terminate(); server.wait()
-    time.sleep(0.5)
-    tcpdump.send_signal(2); tcpdump.wait()
+    w.stop(server, tcpdump)
 w.save(f"{OUT}.expected.json", {"capture": f"{OUT}.pcap", "server": "sonora WSGI under gunicorn (gthread)",
                                  "address": f"127.0.0.1:{PORT}", "protos": s.PROTOS, "calls": calls})
 print(f"{len(calls)} calls", file=sys.stderr)

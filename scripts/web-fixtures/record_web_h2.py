@@ -13,10 +13,8 @@ import webclient as w
 PORT, OUT = 58082, sys.argv[1] if len(sys.argv) > 1 else "web-h2"
 UNPATCHED = OUT.endswith("unpatched")
 BASE = f"http://127.0.0.1:{PORT}"
-GET, LIST, CHECK = "/userservice.UserService/GetUser", "/userservice.UserService/ListUsers", "/grpc.health.v1.Health/Check"
-get = lambda i: s.GetUserRequest(id=i).SerializeToString()
-page = lambda size=0, token="": s.ListUsersRequest(page_size=size, page_token=token).SerializeToString()
-check = lambda name: s.HealthCheckRequest(service=name).SerializeToString()
+GET, LIST, CHECK = s.GET, s.LIST, s.CHECK
+get, page, check = s.get_request, s.page_request, s.check_request
 PREFLIGHT = dict(path=GET, http_method="OPTIONS", note="CORS preflight",
                  headers=[["origin", "http://app.example.test"], ["access-control-request-method", "POST"],
                           ["access-control-request-headers", "content-type,x-grpc-web,x-user-agent"]])
@@ -51,10 +49,7 @@ try:
         PREFLIGHT,
     ], "httpx: one h2c connection")
 finally:
-    time.sleep(0.5)
-    server.terminate(); server.wait()
-    time.sleep(0.5)
-    tcpdump.send_signal(2); tcpdump.wait()
+    w.stop(server, tcpdump)
 w.save(f"{OUT}.expected.json", {"capture": f"{OUT}.pcap", "address": f"127.0.0.1:{PORT}", "protos": s.PROTOS,
                                  "server": "sonora ASGI under hypercorn (h2c prior knowledge)"
                                            + (", sonora unpatched" if UNPATCHED else ", web_asgi.py fixes"),

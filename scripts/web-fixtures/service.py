@@ -44,6 +44,22 @@ ListUsersRequest = TYPE("userservice.ListUsersRequest")
 HealthCheckRequest = TYPE("grpc.health.v1.HealthCheckRequest")
 HealthCheckResponse = TYPE("grpc.health.v1.HealthCheckResponse")
 
+# The methods' paths, and their requests as bytes (for clients that send them by hand).
+GET, LIST, CHECK = "/userservice.UserService/GetUser", "/userservice.UserService/ListUsers", "/grpc.health.v1.Health/Check"
+
+
+def get_request(uid):
+    return GetUserRequest(id=uid).SerializeToString()
+
+
+def page_request(size=0, token=""):
+    return ListUsersRequest(page_size=size, page_token=token).SerializeToString()
+
+
+def check_request(name):
+    return HealthCheckRequest(service=name).SerializeToString()
+
+
 NAMES = ["ada", "grace", "linus", "barbara", "ken", "margaret"]
 
 

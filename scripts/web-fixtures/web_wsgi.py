@@ -5,8 +5,7 @@ import grpc
 from sonora.wsgi import grpcWSGI
 
 import service as s
-
-CODE = {code.value[0]: code for code in grpc.StatusCode}
+from sync_handlers import CODE, generic_handlers
 
 
 def get_user(request, context):
@@ -24,34 +23,5 @@ def get_user(request, context):
     return None
 
 
-def list_users(request, context):
-    users, fail = s.list_users_page(request)
-    context.set_trailing_metadata((("next-page-token", str(users[-1].id)),))
-    for user in users:
-        yield user
-    if fail:
-        context.abort(grpc.StatusCode.UNAVAILABLE, s.FAIL_MESSAGE)
-
-
-def check(request, context):
-    response, error = s.health_outcome(request)
-    if error:
-        context.abort(grpc.StatusCode.NOT_FOUND, error)
-    return response
-
-
-def handler(kind, function, request_type):
-    return getattr(grpc, f"{kind}_rpc_method_handler")(
-        function, request_deserializer=request_type.FromString, response_serializer=lambda m: m.SerializeToString())
-
-
 app = grpcWSGI(None)
-app.add_generic_rpc_handlers((
-    grpc.method_handlers_generic_handler("userservice.UserService", {
-        "GetUser": handler("unary_unary", get_user, s.GetUserRequest),
-        "ListUsers": handler("unary_stream", list_users, s.ListUsersRequest),
-    }),
-    grpc.method_handlers_generic_handler("grpc.health.v1.Health", {
-        "Check": handler("unary_unary", check, s.HealthCheckRequest),
-    }),
-))
+app.add_generic_rpc_handlers(generic_handlers(get_user))

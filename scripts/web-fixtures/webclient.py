@@ -254,6 +254,15 @@ def start_server(argv, log, ready):
     raise SystemExit(open(log).read())
 
 
+def stop(server, tcpdump, settle=0.5):
+    """Stop the server after `settle` seconds, then the capture once its last packets are written."""
+    import time
+    time.sleep(settle)
+    server.terminate(); server.wait()
+    time.sleep(0.5)
+    tcpdump.send_signal(2); tcpdump.wait()
+
+
 def save(path, document):
     for n, call in enumerate(document["calls"], 1):
         call["index"] = n
