@@ -119,7 +119,7 @@ struct CapturePipeline: CaptureDecoding {
     mutating func finish() {
         session.finish(into: &events)
         render()
-        if output.stats { for line in output.json ? view.callStatistics.jsonLines : view.callStatistics.lines { out.line(line) } }
+        for line in output.statisticsLines(view.callStatistics) { out.line(line) }
         out.flush()
     }
 

@@ -114,3 +114,11 @@ struct CallFilterOptions: ParsableArguments {
         CallFilter(methodGlob: method, statuses: status.compactMap(StatusCode.init(nameOrNumber:)), host: host.flatMap(IPAddress.init), port: port)
     }
 }
+
+extension OutputOptions {
+    /// What `--stats` prints after the calls (nothing without it), as text or JSON lines.
+    func statisticsLines(_ statistics: CallStatistics) -> [String] {
+        guard stats else { return [] }
+        return json ? statistics.jsonLines : statistics.lines
+    }
+}

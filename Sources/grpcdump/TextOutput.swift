@@ -9,7 +9,7 @@ struct TextOutput {
     private(set) var pending: [UInt8] = []
     private let keeps: Bool
     /// Kept diagnostics, each with the length of `pending` when it came.
-    private(set) var keptDiagnostics: [(offset: Int, text: String)] = []
+    private var keptDiagnostics: [(offset: Int, text: String)] = []
 
     init(keeping: Bool = false) {
         keeps = keeping
@@ -78,11 +78,11 @@ struct TextOutput {
         writeAll(Array(("grpcdump: " + text + "\n").utf8), to: STDERR_FILENO)
     }
 
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
     }
 
-    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
         var offset = 0
         while offset < buffer.count {
             let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

@@ -71,7 +71,7 @@ final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
             randoms += totals.randoms
         }
         if depth != .tcp { statistics.http2 = layers }
-        if output.stats { for line in output.json ? calls.jsonLines : calls.lines { merger.line(line) } }
+        for line in output.statisticsLines(calls) { merger.line(line) }
         merger.flush()
         totals = (statistics, connections, randoms.sorted { $0.key < $1.key }.map(\.random))
     }
