@@ -142,7 +142,7 @@ struct ConnectionPipeline: Sendable {
                 next = .undecoded
                 if demux.holdsBytes {
                     report(.unknown, packet: end.lastPacket, settings, &statistics, &events)
-                } else if security == nil, end.bytes.reduce(0, +) == 0 {
+                } else if security == nil, end.carriedNothing {
                     statistics.emptyConnections += 1
                 }
                 return
@@ -172,7 +172,7 @@ struct ConnectionPipeline: Sendable {
             }
         case .http2:
             http2!.consume(event, into: &http2Events)
-            if case let .closed(end) = event, security == nil, !http2!.isHTTP2, http2!.other == nil, end.bytes.reduce(0, +) == 0 {
+            if case let .closed(end) = event, security == nil, !http2!.isHTTP2, http2!.other == nil, end.carriedNothing {
                 statistics.emptyConnections += 1
             }
             forward(settings: settings, statistics: &statistics, into: &events)

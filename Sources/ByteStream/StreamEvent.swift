@@ -93,6 +93,9 @@ public struct StreamEnd: Sendable, Hashable {
     /// Bytes delivered each way (`Direction.rawValue`).
     public var bytes: [Int64]
 
+    /// No byte went either way.
+    public var carriedNothing: Bool { bytes.allSatisfy { $0 == 0 } }
+
     public init(info: ConnectionInfo, lastPacket: Int, time: Timestamp, bytes: [Int64]) {
         self.info = info
         self.lastPacket = lastPacket
