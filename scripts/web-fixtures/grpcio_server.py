@@ -8,17 +8,10 @@ import grpc
 from grpc_status import rpc_status
 from google.rpc import status_pb2
 
-import service as s
 from sync_handlers import CODE, generic_handlers
 
 
-def get_user(request, context):
-    outcome = s.get_user_outcome(request)
-    if outcome[0] == "ok":
-        context.send_initial_metadata(s.INITIAL)
-        context.set_trailing_metadata(s.trailing([request.id & 0xFF, 0xC0, 0xFF, 0xEE]))
-        return outcome[1]
-    kind, code, message, details = outcome
+def report_error(context, kind, code, message, details):
     if kind == "abort":  # grpcio builds grpc-status-details-bin from the google.rpc.Status
         context.abort_with_status(rpc_status.to_status(status_pb2.Status.FromString(details)))
     context.set_trailing_metadata((("grpc-status-details-bin", details),))
@@ -28,7 +21,7 @@ def get_user(request, context):
 def main():
     port, seconds = int(sys.argv[1]), float(sys.argv[2])
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers(generic_handlers(get_user))
+    server.add_generic_rpc_handlers(generic_handlers(report_error))
     server.add_insecure_port(f"127.0.0.1:{port}")
     server.start()
     print(f"listening on 127.0.0.1:{port}", flush=True)

@@ -1,20 +1,12 @@
 """sonora WSGI app (gRPC-Web over HTTP/1.1) of service.py, for gunicorn:
     timeout 30 gunicorn -k gthread --threads 2 -w 1 --keep-alive 5 -b 127.0.0.1:58081 web_wsgi:app
 (the default sync worker closes every connection: gthread is needed for keep-alive)."""
-import grpc
 from sonora.wsgi import grpcWSGI
 
-import service as s
 from sync_handlers import CODE, generic_handlers
 
 
-def get_user(request, context):
-    outcome = s.get_user_outcome(request)
-    if outcome[0] == "ok":
-        context.send_initial_metadata(s.INITIAL)
-        context.set_trailing_metadata(s.trailing([request.id & 0xFF, 0xC0, 0xFF, 0xEE]))
-        return outcome[1]
-    kind, code, message, details = outcome
+def report_error(context, kind, code, message, details):
     context.set_trailing_metadata((("grpc-status-details-bin", details),))
     if kind == "abort":
         context.abort(CODE[code], message)  # raises grpc.RpcError, status goes to the trailer frame
@@ -24,4 +16,4 @@ def get_user(request, context):
 
 
 app = grpcWSGI(None)
-app.add_generic_rpc_handlers(generic_handlers(get_user))
+app.add_generic_rpc_handlers(generic_handlers(report_error))
