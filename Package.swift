@@ -7,6 +7,8 @@ let package = Package(
     name: "grpcdump",
     products: [
         .executable(name: "grpcdump", targets: ["grpcdump"]),
+        // The fuzz targets' driver (scripts/fuzz.sh builds it with libFuzzer; docs/reliability.md).
+        .executable(name: "grpcdump-fuzz", targets: ["grpcdump-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -106,14 +108,21 @@ let package = Package(
         ]),
         // The command-line shell.
         .executableTarget(name: "grpcdump", dependencies: [
-            "Analysis", "Render", "Capture", "LibPcap", "CMalloc", "GRPC", "Packet", "TLS", "Reference", "ProtoParser", "Schema", "Annotate", "CallDiff",
+            "Analysis", "Render", "Capture", "LibPcap", "CMalloc", "GRPC", "HTTP2", "Packet", "TLS", "Reference", "ProtoParser", "Schema", "Annotate", "CallDiff",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // One fuzz target per decoder, and seeds for them made from real captures (docs/reliability.md).
+        .target(name: "FuzzTargets", dependencies: [
+            "WireCore", "Capture", "Packet", "ByteStream", "Reassembly", "TLS", "HTTP1", "HTTP2", "HPACK", "HTTPExchange",
+            "GRPC", "Protobuf", "ProtoParser", "Schema", "Annotate", "Analysis", "Render", "Zlib",
+        ]),
+        .executableTarget(name: "grpcdump-fuzz", dependencies: ["FuzzTargets", "TestSupport"]),
+
         // Builders for packets and capture files, shared by the tests.
-        .target(name: "TestSupport", dependencies: ["WireCore", "Capture", "Packet"]),
+        .target(name: "TestSupport", dependencies: ["WireCore", "Capture", "Packet", "Zlib"]),
 
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "TestSupport"]),
         .testTarget(name: "PacketTests", dependencies: ["Packet", "TestSupport"]),
@@ -136,6 +145,10 @@ let package = Package(
         .testTarget(name: "CallDiffTests", dependencies: ["CallDiff", "Protobuf"]),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
+        // Hostile captures: each limit reported where it is hit, and the capture still decoded.
+        .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "GRPC", "HTTP2", "Render", "TestSupport"]),
+        // The committed fuzz corpora and every input a fuzzer found, replayed through their targets.
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "ByteStream", "Analysis", "Reassembly", "Reference", "ReferenceProtos"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v6]

@@ -37,6 +37,7 @@ public struct Analyzer: Sendable {
         /// Secrets for TLS (`--keylog`); a capture's own secrets blocks are added as they are read.
         public var keyLog = KeyLog()
         public var calls = CallAssembler.Configuration()
+        public var http2 = HTTP2Limits()
         /// Report what lies between connections and calls: TCP data, gaps and segment notes, and
         /// HTTP/2 events. Off for views that show only calls; connection events (opened, roles
         /// changed, closed), calls and diagnostics are always reported.

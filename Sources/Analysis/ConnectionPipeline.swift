@@ -23,6 +23,7 @@ struct PipelineSettings: Sendable {
     /// The secrets TLS is decrypted with (grows while a live capture's key log does).
     var keyLog: KeyLog
     var calls: CallAssembler.Configuration
+    var http2: HTTP2Limits
     var reportsLayerDetail: Bool
     var describesFrames: Bool
 }
@@ -153,7 +154,7 @@ struct ConnectionPipeline: Sendable {
             case _ where settings.depth == .tls && security != nil:
                 break  // `--layer tls`: the plaintext is not decoded further
             case .http2:
-                http2 = HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames)
+                http2 = HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames, limits: settings.http2)
                 next = .http2
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls where security == nil:

@@ -18,7 +18,7 @@ public struct ConnectionStage: Sendable {
     public private(set) var clientRandoms: [[UInt8]] = []
 
     public init(configuration: Analyzer.Configuration) {
-        settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls,
+        settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls, http2: configuration.http2,
                                     reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
     }
 

@@ -79,11 +79,14 @@ public struct HTTP2Annotator: Sendable {
             cursor += fragment.count
             padding(padLength)
         case let .continuation(fragment):
-            guard state.headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: cursor) else {
+            switch state.headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: cursor) {
+            case .noOpenBlock:
                 part(fragment.count, .error, "! CONTINUATION without a header block of stream \(frame.streamID) in progress (RFC 9113 §6.10)")
-                break
+            case .passedLimit, .dropped:
+                part(fragment.count, .error, "! header block of stream \(frame.streamID) longer than \(state.headerBlocks.maxBlockBytes) bytes: not kept, not decoded")
+            case .joined:
+                headerBlock(fragment, at: cursor, endsBlock: frame.header.flags.contains(.endHeaders), state: &state, into: &ranges)
             }
-            headerBlock(fragment, at: cursor, endsBlock: frame.header.flags.contains(.endHeaders), state: &state, into: &ranges)
         case let .settings(settings):
             for setting in settings { part(6, .framePayload, "\(setting.parameter) = \(setting.value)") }
         case let .windowUpdate(increment):

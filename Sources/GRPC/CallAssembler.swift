@@ -23,8 +23,12 @@ public struct CallAssembler: Sendable {
     public let configuration: Configuration
     private var streams: [UInt32: CallProgress] = [:]
     /// Streams whose call was already reported: frames still arriving for them (after a reset)
-    /// do not open a new call.
+    /// do not open a new call. The most recent `maxFinished` are remembered (in `finishedOrder`,
+    /// oldest from its start): late frames come soon after the end, and a connection may carry
+    /// millions of calls.
     private var finished: Set<UInt32> = []
+    private var finishedOrder: (keys: [UInt32], start: Int) = ([], 0)
+    static let maxFinished = 4096
     private var arrived: [ArrivedMessage] = []
     /// Deframer outputs of one DATA frame (its storage reused from frame to frame).
     private var outputScratch: [MessageDeframer.Output] = []
@@ -51,6 +55,7 @@ public struct CallAssembler: Sendable {
     /// in the order of their exchanges.
     public mutating func connectionEnded(packet: Int, time: Timestamp, into calls: inout [GRPCCall]) {
         finished = []
+        finishedOrder = ([], 0)
         for key in streams.keys.sorted() {
             var progress = streams.removeValue(forKey: key)!
             progress.call.incomplete = true
@@ -116,7 +121,12 @@ public struct CallAssembler: Sendable {
     }
 
     private mutating func report(_ progress: consuming CallProgress, key: UInt32, into calls: inout [GRPCCall]) {
-        finished.insert(key)
+        if finished.insert(key).inserted { finishedOrder.keys.append(key) }
+        if finished.count > Self.maxFinished {
+            finished.remove(finishedOrder.keys[finishedOrder.start])
+            finishedOrder.start += 1
+            if finishedOrder.start > Self.maxFinished { finishedOrder = (Array(finishedOrder.keys[finishedOrder.start...]), 0) }
+        }
         calls.append(progress.completed())
     }
 }

@@ -58,6 +58,14 @@ public struct HPACKDecoder: Sendable {
         return dynamicTable.setMaxSize(size, storageLimit: limits.maxTableSize)
     }
 
+    /// A header block the encoder sent was not decoded (cut off, or over a limit): its table
+    /// changed in ways never seen, as if the capture started here (RFC 7541 §2.3.2). The entries
+    /// known so far may now be at any index, so they are dropped; references past the static
+    /// table decode as placeholders until new entries are learnt.
+    public mutating func loseTableContext() {
+        dynamicTable = DynamicTable(maxSize: dynamicTable.maxSize, storageLimit: limits.maxTableSize, startsUnknown: true)
+    }
+
     /// Decodes one complete header block.
     /// - Parameter baseOffset: absolute offset of the block's first byte (e.g. in the HTTP/2
     ///   stream); every span in the result is relative to the same origin.

@@ -13,5 +13,8 @@ struct DirectionState: Sendable {
     var pendingSettings: [(packet: Int, time: Timestamp, settings: [Setting])] = []
     /// PINGs this side sent, by opaque data (§6.7).
     var pendingPings: [UInt64: (packet: Int, time: Timestamp)] = [:]
-    var headerBlocks = HeaderBlockAssembler()
+    /// SETTINGS and PINGs kept awaiting an answer; past it the oldest is dropped, and its answer,
+    /// if it ever comes, matches nothing.
+    static let maxPending = 256
+    var headerBlocks: HeaderBlockAssembler
 }

@@ -11,14 +11,30 @@ struct SendWindows: Sendable {
     /// False when the connection was joined mid-way: the absolute values are unknown.
     var known: Bool
     var connection: Int64 = defaultInitial
-    var streams: [UInt32: Int64] = [:]
+    /// Each stream's window less `streamShift`: a new SETTINGS_INITIAL_WINDOW_SIZE shifts them
+    /// all at once (a SETTINGS flood must not cost a pass over every open stream).
+    private var storedStreams: [UInt32: Int64] = [:]
+    private var streamShift: Int64 = 0
     /// The receiver's SETTINGS_INITIAL_WINDOW_SIZE for new streams.
     var initialStreamWindow: Int64 = defaultInitial
     /// When the connection window, or a stream's, ran out (for "blocked for …").
     var connectionBlockedSince: (Timestamp, Int)?
     var streamBlockedSince: [UInt32: (Timestamp, Int)] = [:]
 
-    func window(of stream: UInt32) -> Int64 { streams[stream] ?? initialStreamWindow }
+    init(known: Bool) {
+        self.known = known
+    }
+
+    func window(of stream: UInt32) -> Int64 { storedStreams[stream].map { $0 + streamShift } ?? initialStreamWindow }
+
+    private mutating func setWindow(_ window: Int64, of stream: UInt32) {
+        storedStreams[stream] = window - streamShift
+    }
+
+    /// A stream opened: its window starts at the initial one.
+    mutating func open(stream: UInt32) {
+        if storedStreams[stream] == nil { setWindow(initialStreamWindow, of: stream) }
+    }
 
     /// DATA of `length` bytes (padding included, RFC 9113 §6.9.1) sent on `stream`. Returns the
     /// violation when the data went past a window.
@@ -26,7 +42,7 @@ struct SendWindows: Sendable {
         let length = Int64(length)
         connection -= length
         let streamWindow = window(of: stream) - length
-        streams[stream] = streamWindow
+        setWindow(streamWindow, of: stream)
         guard known else {
             notes.add("flow control: \(length) bytes (windows unknown: connection joined mid-way)")
             return nil
@@ -63,15 +79,15 @@ struct SendWindows: Sendable {
                 connectionBlockedSince = nil
             }
         } else {
-            let before = window(of: stream)
-            streams[stream] = before + increment
+            let before = window(of: stream), after = before + increment
+            setWindow(after, of: stream)
             if known {
-                notes.add("stream \(stream) window \(before) → \(streams[stream]!) (+\(increment))")
-                if streams[stream]! > Self.maximum { violation = "stream \(stream) window overflows 2^31-1 (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)" }
+                notes.add("stream \(stream) window \(before) → \(after) (+\(increment))")
+                if after > Self.maximum { violation = "stream \(stream) window overflows 2^31-1 (FLOW_CONTROL_ERROR, RFC 9113 §6.9.1)" }
             } else {
                 notes.add("stream \(stream) window +\(increment)")
             }
-            if let (since, packet) = streamBlockedSince[stream], streams[stream]! > 0 {
+            if let (since, packet) = streamBlockedSince[stream], after > 0 {
                 notes.add("stream \(stream) unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
                 streamBlockedSince[stream] = nil
             }
@@ -83,17 +99,21 @@ struct SendWindows: Sendable {
     mutating func setInitialStreamWindow(_ value: Int64, notes: inout FrameNotes) {
         let delta = value - initialStreamWindow
         initialStreamWindow = value
-        for stream in streams.keys { streams[stream]! += delta }
+        streamShift += delta
         notes.add({
-            let negative = streams.filter { $0.value < 0 }.keys.sorted()
-            var note = "initial stream window \(value - delta) → \(value), \(streams.count) open stream\(streams.count == 1 ? "" : "s") adjusted by \(delta)"
-            if !negative.isEmpty { note += "; negative now: streams " + negative.map(String.init).joined(separator: ", ") }
+            let negative = storedStreams.filter { $0.value + streamShift < 0 }.keys.sorted()
+            let count = storedStreams.count
+            var note = "initial stream window \(value - delta) → \(value), \(count) open stream\(count == 1 ? "" : "s") adjusted by \(delta)"
+            if !negative.isEmpty {
+                note += "; negative now: streams " + negative.prefix(10).map(String.init).joined(separator: ", ")
+                if negative.count > 10 { note += " and \(negative.count - 10) more" }
+            }
             return note
         }())
     }
 
     mutating func forget(stream: UInt32) {
-        streams[stream] = nil
+        storedStreams[stream] = nil
         streamBlockedSince[stream] = nil
     }
 }

@@ -22,8 +22,10 @@ extension HTTP2Connection {
             violation("http2.frame-size", "\(frame.header.length)-byte payload exceeds the peer's SETTINGS_MAX_FRAME_SIZE \(sides[receiver].maxFrameSize) (FRAME_SIZE_ERROR, RFC 9113 §4.2)")
         }
         // RFC 9113 §6.10: a header block's CONTINUATION frames must follow it immediately.
-        if let open = sides[sender].headerBlocks.open, frame.type != .continuation || frame.streamID != open.stream {
-            violation("http2.continuation.expected", "expected CONTINUATION for the header block of stream \(open.stream), got \(frame.type) on stream \(frame.streamID) (PROTOCOL_ERROR, RFC 9113 §6.10)")
+        // (The open block's stream is asked for alone: a copy of the block kept here would make
+        // every CONTINUATION copy the whole block.)
+        if let openStream = sides[sender].headerBlocks.openStream, frame.type != .continuation || frame.streamID != openStream {
+            violation("http2.continuation.expected", "expected CONTINUATION for the header block of stream \(openStream), got \(frame.type) on stream \(frame.streamID) (PROTOCOL_ERROR, RFC 9113 §6.10)")
             sides[sender].headerBlocks.abandon()
         }
         let endStream = frame.header.flags.contains(.endStream)
@@ -39,18 +41,23 @@ extension HTTP2Connection {
         case let .headers(_, priority, fragment):
             applyStream(&record, &notes, .headers, endStream: endStream, fromClient: fromClient)
             if let priority { notes.add(Self.describe(priority)) }
-            if sides[sender].windows.streams[frame.streamID] == nil { sides[sender].windows.streams[frame.streamID] = sides[sender].windows.initialStreamWindow }
-            if sides[receiver].windows.streams[frame.streamID] == nil { sides[receiver].windows.streams[frame.streamID] = sides[receiver].windows.initialStreamWindow }
+            sides[sender].windows.open(stream: frame.streamID)
+            sides[receiver].windows.open(stream: frame.streamID)
             startBlock(&record, .headers, fragment, sender: sender)
         case let .continuation(fragment):
-            if sides[sender].headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: Int(frame.streamOffset) + FrameHeader.size) {
-                if frame.header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
-            } else {
+            let limit = sides[sender].headerBlocks.maxBlockBytes
+            switch sides[sender].headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: Int(frame.streamOffset) + FrameHeader.size) {
+            case .noOpenBlock:
                 violation("http2.continuation.unexpected", "CONTINUATION on stream \(frame.streamID) without a header block in progress (PROTOCOL_ERROR, RFC 9113 §6.10)")
+            case .passedLimit:
+                violation("http2.header-block.limit", "header block of stream \(frame.streamID) passed \(limit) bytes (--max-header-block): the rest is not kept, the block is not decoded, and this direction's HPACK table is unknown after it")
+            case .joined, .dropped:
+                break
             }
+            if frame.header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
         case let .pushPromise(_, promised, fragment):
             if fromClient { violation("http2.push-promise.client", "client sent PUSH_PROMISE (PROTOCOL_ERROR, RFC 9113 §8.4)") }
-            streams.reserve(promised)
+            if let forgotten = streams.reserve(promised) { forget(forgotten, &record) }
             notes.add("promises stream \(promised)")
             startBlock(&record, .pushPromise, fragment, sender: sender)
         case let .priority(info):
@@ -75,6 +82,8 @@ extension HTTP2Connection {
                     }
                 }
             } else {
+                // Bounded: a peer that never acknowledges must not grow the list (a SETTINGS flood).
+                if sides[sender].pendingSettings.count >= DirectionState.maxPending { sides[sender].pendingSettings.removeFirst() }
                 sides[sender].pendingSettings.append((position.packet, position.time, settings))
                 for setting in settings {
                     notes.add("\(setting.parameter) = \(setting.value)")
@@ -97,6 +106,10 @@ extension HTTP2Connection {
                     notes.add("answers no outstanding PING")
                 }
             } else {
+                if sides[sender].pendingPings.count >= DirectionState.maxPending, sides[sender].pendingPings[opaque] == nil,
+                   let oldest = sides[sender].pendingPings.min(by: { $0.value.packet < $1.value.packet || $0.value.packet == $1.value.packet && $0.key < $1.key }) {
+                    sides[sender].pendingPings[oldest.key] = nil
+                }
                 sides[sender].pendingPings[opaque] = (position.packet, position.time)
             }
         case let .goaway(lastStream, code, debug):
@@ -120,18 +133,30 @@ extension HTTP2Connection {
 
     private mutating func applyStream(_ record: inout FrameRecord, _ notes: inout FrameNotes, _ type: FrameType, endStream: Bool, fromClient: Bool) {
         let stream = record.frame.streamID
-        let (change, problem) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
+        let (change, problem, forgotten) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
+        if let forgotten { forget(forgotten, &record) }
         if let problem {
             record.violations.append(Diagnostic(.http2, "http2.stream-state", .warning, problem, packet: record.packet,
                                                 span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
         }
-        if let (before, after) = change {
-            notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)")
-            if after == .closed {
-                sides[0].windows.forget(stream: stream)
-                sides[1].windows.forget(stream: stream)
-            }
+        if let (before, after) = change { notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)") }
+        // A closed (or forgotten) stream keeps no window.
+        if stream != 0, streams.states[stream] == nil {
+            sides[0].windows.forget(stream: stream)
+            sides[1].windows.forget(stream: stream)
         }
+    }
+
+    /// The stream table was full: `stream`, the oldest, is forgotten with its windows (said once
+    /// per connection).
+    private mutating func forget(_ stream: UInt32, _ record: inout FrameRecord) {
+        sides[0].windows.forget(stream: stream)
+        sides[1].windows.forget(stream: stream)
+        guard streams.forgottenCount == 1 else { return }
+        record.violations.append(Diagnostic(
+            .http2, "http2.streams.limit", .warning,
+            "\(streams.maxOpenStreams) streams open at once on this connection (--max-open-calls): stream \(stream), the oldest, is forgotten, and so is the oldest each time another opens; frames on forgotten streams are not checked",
+            packet: record.packet, span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
     }
 
     private mutating func startBlock(_ record: inout FrameRecord, _ type: FrameType, _ fragment: ArraySlice<UInt8>, sender: Int) {
@@ -140,12 +165,12 @@ extension HTTP2Connection {
     }
 
     private mutating func finishBlock(_ record: inout FrameRecord, sender: Int) {
-        guard let (block, _) = sides[sender].headerBlocks.finish(), let decoded = block.decoded else { return }
-        for problem in decoded.diagnostics {
+        guard let (block, _) = sides[sender].headerBlocks.finish() else { return }
+        record.headerBlock = block
+        for problem in block.decoded?.diagnostics ?? [] {
             record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity,
                                                 problem.message + " (at header block byte \(problem.span.lowerBound))", packet: record.packet))
         }
-        record.headerBlock = block
     }
 
     private static func describe(_ priority: PriorityInfo) -> String {

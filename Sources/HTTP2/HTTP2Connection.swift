@@ -16,8 +16,8 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
     /// Set when the bytes turned out not to be HTTP/2 (an h2c upgrade refused, no frames found).
     public private(set) var other: OtherProtocol?
     /// Each sending direction's state, indexed by `Direction.rawValue`.
-    var sides = [DirectionState(), DirectionState()]
-    var streams = StreamTable()
+    var sides: [DirectionState]
+    var streams: StreamTable
     var knownFromStart = true
     private var upgradePending = false
     /// Whether any client bytes were seen (a server's frames may come first).
@@ -27,9 +27,12 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
 
     /// `handshakeSeen`: the TCP handshake was captured, so stream offset 0 is the real start of
     /// each direction; otherwise the connection was joined mid-way.
-    public init(id: ConnectionID, handshakeSeen: Bool, describesFrames: Bool = true) {
+    public init(id: ConnectionID, handshakeSeen: Bool, describesFrames: Bool = true, limits: HTTP2Limits = .default) {
         self.id = id
         self.describesFrames = describesFrames
+        let side = DirectionState(headerBlocks: HeaderBlockAssembler(maxBlockBytes: limits.maxHeaderBlockBytes))
+        sides = [side, side]
+        streams = StreamTable(maxOpenStreams: limits.maxOpenStreams)
         if !handshakeSeen { joinedMidway() }
     }
 

@@ -12,16 +12,35 @@ public struct HeaderBlockAssembler: Sendable {
         public var bytes: [UInt8]
         /// Where each fragment starts in the block and in its frame's stream (or buffer) offsets.
         public var pieces: [(blockOffset: Int, offset: Int)]
+        /// Bytes past `maxBlockBytes`, not kept: the block is then not decoded.
+        public var droppedBytes = 0
+    }
+
+    /// What became of a CONTINUATION fragment.
+    public enum Continuation: Sendable, Equatable {
+        case joined
+        /// The block passed `maxBlockBytes` with this fragment (reported once per block).
+        case passedLimit
+        /// Past the limit already: dropped.
+        case dropped
+        /// No block of its stream is open (RFC 9113 §6.10).
+        case noOpenBlock
     }
 
     public private(set) var hpack: HPACKDecoder
     /// Whether a block was decoded (the decoder then holds state of its own).
     public private(set) var used = false
     public private(set) var open: OpenBlock?
+    /// The longest block kept (a CONTINUATION flood, CVE-2024-27316, must not grow it without end).
+    public let maxBlockBytes: Int
 
-    public init(hpack: HPACKDecoder = HPACKDecoder()) {
+    public init(hpack: HPACKDecoder = HPACKDecoder(), maxBlockBytes: Int = HTTP2Limits.default.maxHeaderBlockBytes) {
         self.hpack = hpack
+        self.maxBlockBytes = maxBlockBytes
     }
+
+    /// The stream of the open block (asked without copying the block).
+    public var openStream: UInt32? { open?.stream }
 
     /// A fresh decoder for a connection joined mid-way (its table holds entries never seen), unless
     /// this one has already decoded something.
@@ -34,29 +53,49 @@ public struct HeaderBlockAssembler: Sendable {
         hpack.setMaxTableSize(size)
     }
 
-    /// A HEADERS or PUSH_PROMISE fragment starts a block (any block still open is dropped).
+    /// A HEADERS or PUSH_PROMISE fragment starts a block (any block still open is abandoned).
     public mutating func begin(stream: UInt32, startedBy type: FrameType, fragment: ArraySlice<UInt8>, at offset: Int) {
-        open = OpenBlock(stream: stream, startedBy: type, bytes: Array(fragment), pieces: [(0, offset)])
+        if open != nil { abandon() }
+        open = OpenBlock(stream: stream, startedBy: type, bytes: [], pieces: [(0, offset)])
+        add(fragment)
     }
 
-    /// A CONTINUATION fragment; false when no block of `stream` is open (RFC 9113 §6.10).
-    public mutating func `continue`(stream: UInt32, fragment: ArraySlice<UInt8>, at offset: Int) -> Bool {
-        guard open?.stream == stream else { return false }
-        open!.pieces.append((open!.bytes.count, offset))
-        open!.bytes += fragment
-        return true
+    /// A CONTINUATION fragment of the open block (RFC 9113 §6.10).
+    public mutating func `continue`(stream: UInt32, fragment: ArraySlice<UInt8>, at offset: Int) -> Continuation {
+        guard open?.stream == stream else { return .noOpenBlock }
+        let wasWithinLimit = open!.droppedBytes == 0
+        open!.pieces.append((open!.bytes.count + open!.droppedBytes, offset))
+        add(fragment)
+        return open!.droppedBytes == 0 ? .joined : wasWithinLimit ? .passedLimit : .dropped
     }
 
-    /// Drops the open block (its CONTINUATION never came).
+    private mutating func add(_ fragment: ArraySlice<UInt8>) {
+        if open!.droppedBytes == 0, open!.bytes.count + fragment.count <= maxBlockBytes {
+            open!.bytes += fragment
+        } else {
+            open!.droppedBytes += fragment.count
+        }
+    }
+
+    /// Drops the open block (its CONTINUATION never came): the encoder's table changed with it,
+    /// in ways this decoder will not learn.
     public mutating func abandon() {
+        guard open != nil else { return }
         open = nil
+        hpack.loseTableContext()
     }
 
-    /// The frame with END_HEADERS arrived: the joined block, decoded, and where its fragments were.
+    /// The frame with END_HEADERS arrived: the joined block, decoded, and where its fragments
+    /// were. A block over the limit is not decoded, and the table is lost with it.
     public mutating func finish() -> (block: HeaderBlockRecord, pieces: [(blockOffset: Int, offset: Int)])? {
         guard let block = open else { return nil }
         open = nil
         used = true
+        guard block.droppedBytes == 0 else {
+            hpack.loseTableContext()
+            return (HeaderBlockRecord(stream: block.stream, startedBy: block.startedBy, bytes: block.bytes, frames: block.pieces.count,
+                                      decoded: nil, tablePartlyKnown: true), block.pieces)
+        }
         let decoded = hpack.decode(block: block.bytes)
         let record = HeaderBlockRecord(stream: block.stream, startedBy: block.startedBy, bytes: block.bytes, frames: block.pieces.count,
                                        decoded: decoded, tablePartlyKnown: hpack.isTablePartlyKnown)

@@ -24,7 +24,8 @@ public enum LengthDelimitedHeuristics {
         let text = String(validating: bytes, as: UTF8.self)
         let printable = text.map { $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\r" || $0 == "\t" } } ?? false
         var message: RawMessage?
-        if depth < options.depthLimit {
+        result.atDepthLimit = depth >= options.depthLimit
+        if !result.atDepthLimit {
             var reader = ByteReader(bytes, baseOffset: span.start)
             let parsed = RawDecoder.decodeMessage(&reader, depth: depth + 1, endGroup: nil, options: options)
             if parsed.isClean, !parsed.fields.isEmpty { message = parsed }

@@ -94,6 +94,7 @@ public enum ProtoJSON {
                 case .bytes: object.add("bytes_hex") { $0.hex(content.bytes) }
                 }
                 if !content.alternatives.isEmpty { object.add("also", content.alternatives) }
+                if content.atDepthLimit { object.add("at_depth_limit", true) }
             }
         }
     }

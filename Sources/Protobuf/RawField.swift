@@ -43,6 +43,9 @@ public struct LengthDelimited: Sendable {
     /// Names of the other readings that are also valid: "message", "text", "packed varints",
     /// "packed fixed32", "packed fixed64".
     public var alternatives: [String]
+    /// The field lies at the depth limit (`RawDecoder.Options.depthLimit`): its bytes were not
+    /// tried as a message, whatever else they read as.
+    public var atDepthLimit = false
 }
 
 /// A message decoded without a schema: its fields, the problems met, and the bytes that could not

@@ -32,7 +32,8 @@ public enum RawTreeText {
             message.fields = fields
             return [indent + "\(field.number): group" + at] + lines(message, indent: indent + "  ")
         case let .lengthDelimited(content):
-            let also = content.alternatives.isEmpty ? "" : " (also reads as " + content.alternatives.joined(separator: ", ") + ")"
+            var also = content.alternatives.isEmpty ? "" : " (also reads as " + content.alternatives.joined(separator: ", ") + ")"
+            if content.atDepthLimit { also += " (at the depth limit: not read as a message)" }
             switch content.interpretation {
             case let .message(inner):
                 return [indent + "\(field.number): message  len \(content.bytes.count)\(also)" + at] + lines(inner, indent: indent + "  ")

@@ -30,19 +30,27 @@ public struct CallStatistics: Sendable {
     private var methods: [String: Method] = [:]
     /// Calls added, all methods together.
     public private(set) var total = 0
+    /// Rows kept, at most: a capture of a million made-up paths must not make a million rows.
+    static let maxMethods = 10_000
+    static let unknownMethod = "(no :path)", otherMethods = "(other methods)"
 
     public init() {}
 
     public mutating func add(_ call: GRPCCall) {
         total += 1
         // Updated in place: a copy taken out and stored back would copy the latencies every time.
-        methods[call.path ?? "stream \(call.streamID)", default: Method()].add(call)
+        methods[row(call.path ?? Self.unknownMethod), default: Method()].add(call)
     }
 
     /// Adds the calls counted in `other` (another part of the capture, decoded apart).
     public mutating func merge(_ other: CallStatistics) {
         total += other.total
-        for (name, method) in other.methods { methods[name, default: Method()].merge(method) }
+        for (name, method) in other.methods { methods[row(name), default: Method()].merge(method) }
+    }
+
+    /// The row a method is counted in: its own, unless the table is full.
+    private func row(_ name: String) -> String {
+        methods[name] != nil || methods.count < Self.maxMethods ? name : Self.otherMethods
     }
 
     /// The table, methods in name order.

@@ -8,7 +8,9 @@ public enum CaptureFileBuilder {
                             littleEndian: Bool = true, snapLength: UInt32 = 262_144) -> [UInt8] {
         let writer = PcapWriter(linkType: linkType ?? packets.first?.linkType ?? .ethernet, snapLength: snapLength,
                                 nanosecond: nanosecond, littleEndian: littleEndian)
-        return packets.reduce(writer.fileHeader()) { $0 + writer.record(timestamp: $1.timestamp, data: $1.data, originalLength: $1.originalLength) }
+        var bytes = writer.fileHeader()
+        for packet in packets { bytes += writer.record(timestamp: packet.timestamp, data: packet.data, originalLength: packet.originalLength) }
+        return bytes
     }
 
     /// One section; one interface per distinct link type, in order of first use.

@@ -1,5 +1,6 @@
 import Analysis
 import Capture
+import HTTP2
 import LibPcap
 import Render
 import Schema
@@ -33,6 +34,8 @@ struct ViewSetup {
         let input = request.input, output = request.output
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
         configuration.calls.maxOpenCalls = input.maxOpenCalls
+        configuration.calls.maxMessageLength = input.maxMessage
+        configuration.http2 = HTTP2Limits(maxOpenStreams: input.maxOpenCalls, maxHeaderBlockBytes: input.maxHeaderBlock)
         configuration.keyLog = request.keyLog
         configuration.depth = switch output.layer {
         case .tcp: .tcp

@@ -7,19 +7,21 @@ import Schema
 /// capture reader's trailing filter words would otherwise swallow a subcommand name).
 @main
 enum Main {
-    static func main() async {
+    static func main() {
         // Blocks of 1 MiB and more are mapped and unmapped, not kept: glibc otherwise raises this
         // threshold to the largest block freed and keeps that much free in each thread's arena
         // (peak memory of the threaded summary at 1 GB: 68 MB with the default, 57 MB with this;
         // of --json at 100 MB: 101 MB and 70 MB).
         mallopt(M_MMAP_THRESHOLD, 1 << 20)
         let arguments = Array(CommandLine.arguments.dropFirst())
-        switch arguments.first {
-        case "serve": await ServeCommand.main(Array(arguments.dropFirst()))
-        case "call": await CallCommand.main(Array(arguments.dropFirst()))
-        case "annotate": await AnnotateCommand.main(Array(arguments.dropFirst()))
-        case "diff": await DiffCommand.main(Array(arguments.dropFirst()))
-        default: await GRPCDump.main(arguments)
+        MainThread.serve {
+            switch arguments.first {
+            case "serve": await ServeCommand.main(Array(arguments.dropFirst()))
+            case "call": await CallCommand.main(Array(arguments.dropFirst()))
+            case "annotate": await AnnotateCommand.main(Array(arguments.dropFirst()))
+            case "diff": await DiffCommand.main(Array(arguments.dropFirst()))
+            default: await GRPCDump.main(arguments)
+            }
         }
     }
 }

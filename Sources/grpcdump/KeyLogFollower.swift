@@ -3,10 +3,12 @@ import TLS
 
 /// Key log files read again as they grow during a live capture (`SSLKEYLOGFILE=keys ./app` next
 /// to `grpcdump -i lo --keylog keys`): each poll reads what was appended since the last one, and a
-/// file that does not exist yet is looked for again.
+/// file that does not exist yet is looked for again. A file once opened stays open, so that it
+/// can still be read after `-Z` gave up the rights to open it.
 struct KeyLogFollower {
     private struct Followed {
         var path: String
+        var handle: FileHandle?
         var offset: UInt64 = 0
         /// The file's lines so far (a line without its newline waits for the rest).
         var log: KeyLog
@@ -26,8 +28,8 @@ struct KeyLogFollower {
     mutating func poll() -> KeyLog? {
         var found: KeyLog?
         for index in files.indices {
-            guard let handle = FileHandle(forReadingAtPath: files[index].path) else { continue }
-            defer { try? handle.close() }
+            if files[index].handle == nil { files[index].handle = FileHandle(forReadingAtPath: files[index].path) }
+            guard let handle = files[index].handle else { continue }
             guard (try? handle.seek(toOffset: files[index].offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { continue }
             files[index].offset += UInt64(data.count)
             files[index].log.add(data)

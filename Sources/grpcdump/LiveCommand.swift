@@ -47,11 +47,27 @@ struct LiveCommand {
         }
         var saved: PacketFile?
         if let path = input.writeFile {
-            do { saved = try PacketFile(path: path, linkType: capture.linkType, interface: interface) } catch {
+            do {
+                saved = try PacketFile(path: path, linkType: capture.linkType, interface: interface)
+                if let owner = PrivilegeDrop.invokingUser { saved?.changeOwner(owner) }
+            } catch {
                 TextOutput.error(error.description)
                 return 2
             }
         }
+        // Key logs are opened now, while they can be: the user -Z names may not read them.
+        var keyLogs = KeyLogFollower(paths: request.keyLogFiles)
+        let initialSecrets = keyLogs.poll()
+        if let user = PrivilegeDrop.user(named: input.user) {
+            do {
+                let uid = try PrivilegeDrop.drop(to: user)
+                if output.verbose > 0 { TextOutput.error("running as \(user) (uid \(uid))") }
+            } catch {
+                TextOutput.error(error.description)
+                return 2
+            }
+        }
+        if let initialSecrets { pipeline.addSecrets(initialSecrets) }
         Self.handleStopSignals()
         TextOutput.error("capturing on \(interface) (\(capture.linkType)); Ctrl-C stops")
         pipeline.ingest(.interface(CaptureInterface(index: 0, linkType: capture.linkType, snapLength: 262_144)))
@@ -59,7 +75,6 @@ struct LiveCommand {
         var packets = 0
         var failure: String?
         var counted: Int { output.layer == .grpc ? pipeline.callsShown : packets }
-        var keyLogs = KeyLogFollower(paths: request.keyLogFiles)
         var secrets = SessionSecrets()
         /// Decodes what libpcap holds now; false when reading failed.
         func readAvailable() -> Bool {
@@ -154,4 +169,7 @@ struct PacketFile {
     }
 
     func close() { _ = Glibc.close(descriptor) }
+
+    /// Gives the file to the user who ran grpcdump (through sudo), before root is given up.
+    func changeOwner(_ owner: (uid: uid_t, gid: gid_t)) { _ = fchown(descriptor, owner.uid, owner.gid) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRPC
+import HTTP2
 import Packet
 import Render
 
@@ -18,6 +19,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customShort("w"), help: ArgumentHelp("Save the packets to this pcapng file, with the secrets of the TLS sessions they hold (-i: as captured; -r: the file rewritten).", valueName: "file"))
     var writeFile: String?
 
+    @Option(name: .customShort("Z"), help: ArgumentHelp("With -i, become this user once the interface and files are open (default: nobody when run as root), as tcpdump does.", valueName: "user"))
+    var user: String?
+
     @Option(name: .customShort("c"), help: ArgumentHelp("With -i, stop after this many calls (packets with --layer tcp or http2).", valueName: "count"))
     var count: Int?
 
@@ -27,8 +31,14 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-tcp-buffer"), help: ArgumentHelp("Out-of-order bytes buffered per TCP direction before a hole is reported as a gap.", valueName: "bytes"))
     var maxTCPBuffer: Int = 4 << 20
 
-    @Option(name: .customLong("max-open-calls"), help: ArgumentHelp("Calls open at once on one connection before the oldest is reported unfinished.", valueName: "count"))
+    @Option(name: .customLong("max-open-calls"), help: ArgumentHelp("Calls (HTTP/2 streams) open at once on one connection before the oldest is reported unfinished.", valueName: "count"))
     var maxOpenCalls: Int = 10_000
+
+    @Option(name: .customLong("max-message"), help: ArgumentHelp("Largest gRPC message kept, as declared or once inflated; a larger one is reported and not kept.", valueName: "bytes"))
+    var maxMessage: Int = CallAssembler.Configuration().maxMessageLength
+
+    @Option(name: .customLong("max-header-block"), help: ArgumentHelp("Longest HTTP/2 header block kept while its CONTINUATION frames arrive; a longer one is not decoded.", valueName: "bytes"))
+    var maxHeaderBlock: Int = HTTP2Limits.default.maxHeaderBlockBytes
 
     @Option(help: ArgumentHelp("With -r, decode the connections on this many threads (default: one per core); the output is the same for any number.", valueName: "count"))
     var threads: Int?
@@ -42,6 +52,8 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         guard maxTCPBuffer > 0 else { throw ValidationError("--max-tcp-buffer must be positive") }
         guard maxOpenCalls > 0 else { throw ValidationError("--max-open-calls must be positive") }
+        guard maxMessage > 0 else { throw ValidationError("--max-message must be positive") }
+        guard maxHeaderBlock > 0 else { throw ValidationError("--max-header-block must be positive") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if listInterfaces { return }
         switch (file, interface) {

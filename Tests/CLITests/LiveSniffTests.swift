@@ -15,13 +15,14 @@ struct LiveSniffTests {
         let process = Process()
         let out: URL, err: URL
 
-        init(_ arguments: [String], in directory: URL) throws {
+        init(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws {
             out = directory.appendingPathComponent("out-\(UUID().uuidString).txt")
             err = directory.appendingPathComponent("err-\(UUID().uuidString).txt")
             FileManager.default.createFile(atPath: out.path, contents: nil)
             FileManager.default.createFile(atPath: err.path, contents: nil)
             process.executableURL = CommandRunner.grpcdump
             process.arguments = arguments
+            if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             try process.run()
@@ -110,6 +111,33 @@ struct LiveSniffTests {
         let sniffer = try Sniffer(["-i", "lo", "tcp", "port", "2", "and", "tcp", "port", "3"], in: directory)
         #expect(sniffer.stop(with: SIGTERM) == 0)
         #expect(sniffer.stderr.contains("0 packets"), "\(sniffer.stderr)")
+    }
+
+    /// Started as root, the capture becomes `nobody` (or the -Z user) before the first packet;
+    /// the file -w writes belongs to the user who ran it through sudo.
+    @Test func privilegesAreGivenUpOnceTheInterfaceIsOpen() throws {
+        let directory = try CommandRunner.temporaryDirectory("live")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func uids(_ sniffer: Sniffer) throws -> String {
+            let status = try String(contentsOfFile: "/proc/\(sniffer.process.processIdentifier)/status", encoding: .utf8)
+            return try #require(status.split(separator: "\n").first { $0.hasPrefix("Uid:") }).split(separator: "\t").dropFirst().joined(separator: " ")
+        }
+        let idle = ["tcp", "port", "2", "and", "tcp", "port", "3"]
+        let saved = directory.appendingPathComponent("owned.pcapng")
+        let byDefault = try Sniffer(["-i", "lo", "-v", "-w", saved.path] + idle, in: directory, environment: ["SUDO_UID": "4321", "SUDO_GID": "4322"])
+        #expect(try uids(byDefault) == "65534 65534 65534 65534")  // real, effective, saved, filesystem
+        #expect(byDefault.stderr.contains("running as nobody (uid 65534)"), "\(byDefault.stderr)")
+        #expect(byDefault.stop(with: SIGTERM) == 0)
+        let owner = try FileManager.default.attributesOfItem(atPath: saved.path)
+        #expect(owner[.ownerAccountID] as? Int == 4321 && owner[.groupOwnerAccountID] as? Int == 4322)
+
+        let keptRoot = try Sniffer(["-i", "lo", "-Z", "root"] + idle, in: directory)
+        #expect(try uids(keptRoot) == "0 0 0 0")
+        #expect(keptRoot.stop(with: SIGTERM) == 0)
+
+        let noSuchUser = try CommandRunner.grpcdump(["-i", "lo", "-Z", "no-such-user-here"] + idle)
+        #expect(noSuchUser.status == 2)
+        #expect(noSuchUser.stderr.contains("-Z no-such-user-here: no such user"), "\(noSuchUser.stderr)")
     }
 
     @Test func durationStopsByItself() throws {

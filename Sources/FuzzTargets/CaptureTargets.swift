@@ -1,0 +1,80 @@
+import Analysis
+import Capture
+import Packet
+import Render
+import WireCore
+
+/// Targets below TCP: capture files and packets, and the whole pipeline.
+enum CaptureTargets {
+    /// The bytes as a capture file, appended in chunks whose sizes come from the first byte (a
+    /// reader must not care where the file's reads fall).
+    static func captureReader(_ bytes: [UInt8]) {
+        var input = FuzzInput(bytes)
+        let chunkSize = Int(input.byte()) * 37 + 1
+        var reader = CaptureReader(maxRecordLength: 1 << 20)
+        var records = 0
+        while !input.isAtEnd {
+            reader.append(input.take(chunkSize))
+            while reader.next() != nil { records += 1 }
+        }
+        records += reader.finish().count
+        _ = records
+    }
+
+    /// Records of a link-type byte and a 16-bit-length packet, decoded by one decoder (its
+    /// fragment table carries over), time advancing so that fragments expire.
+    static func packets(_ bytes: [UInt8]) {
+        let linkTypes: [LinkType] = [.ethernet, .raw, .null, .loop, .linuxSLL, LinkType(rawValue: 276), .ipv4, .ipv6]
+        var input = FuzzInput(bytes)
+        var decoder = PacketDecoder(defragmenter: IPDefragmenter(timeoutNanoseconds: 1_000_000_000, maxPendingDatagrams: 16))
+        var number = 0
+        while !input.isAtEnd {
+            let choice = input.byte()
+            let data = Array(input.chunk())
+            number += 1
+            let packet = CapturedPacket(
+                number: number, timestamp: Timestamp(seconds: Int64(number) / 4, nanoseconds: 0),
+                linkType: linkTypes[Int(choice) % linkTypes.count], data: data,
+                originalLength: data.count + Int(choice >> 6) * 100)
+            let decoded = decoder.decode(packet)
+            _ = decoded.diagnostics.map(\.description)
+        }
+    }
+
+    /// The first byte chooses the view (text at each verbosity, or JSON, with hex); the rest is a
+    /// capture file read by the whole pipeline, every layer's view rendering what it produces.
+    static func pipeline(_ bytes: [UInt8]) {
+        var input = FuzzInput(bytes)
+        let options = input.byte()
+        let json = options & 1 != 0
+        var configuration = Analyzer.Configuration()
+        configuration.reassembly.maxBufferedBytesPerDirection = 1 << 20
+        configuration.calls.reportsArrivingMessages = options & 2 != 0
+        var session = CaptureSession(configuration: configuration)
+        var calls = CallView(verbosity: Int(options >> 2) % 3, hex: options & 16 != 0, json: json)
+        var frames = HTTP2FrameView(json: json)
+        var sessions = TLSSessionView(json: json, verbose: true)
+        let table = TCPConnectionTable(verbose: true)
+        var events: [AnalysisEvent] = []
+        func render() {
+            for event in events {
+                _ = calls.render(event)
+                _ = frames.render(event)
+                _ = sessions.render(event)
+                switch event {
+                case let .diagnostic(diagnostic): _ = diagnostic.description
+                case let .tcp(tcpEvent):
+                    _ = table.verboseLines(tcpEvent)
+                    if case let .closed(summary) = tcpEvent { _ = (table.line(summary), table.detailLines(summary), table.json(summary)) }
+                default: break
+                }
+            }
+            events.removeAll(keepingCapacity: true)
+        }
+        session.feed(input.rest(), into: &events)
+        render()
+        session.finish(into: &events)
+        render()
+        _ = calls.statistics
+    }
+}
