@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
         // Hostile captures: each limit reported where it is hit, and the capture still decoded.
-        .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "GRPC", "HTTP2", "Render", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "Capture", "GRPC", "HTTP2", "Packet", "Reassembly", "Render", "TestSupport"]),
         // The committed fuzz corpora and every input a fuzzer found, replayed through their targets.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "ByteStream", "Analysis", "Reassembly", "Reference", "ReferenceProtos"], exclude: ["Goldens"]),

@@ -88,7 +88,13 @@ public struct PacketStage: Sendable {
         switch decoded.content {
         case let .tcp(source, destination, segment):
             statistics.tcpPackets += 1
+            let atLimit = reassembler.connectionsClosedAtLimit
             reassembler.ingest(segment, from: source, to: destination, packet: packet.number, time: packet.timestamp, into: &tcpScratch)
+            if atLimit == 0, reassembler.connectionsClosedAtLimit > 0 {
+                report(Diagnostic(.tcp, "tcp.connections.limit", .warning,
+                                  "\(reassembler.configuration.maxConnections) TCP connections open at once (--max-connections): the one idle longest is closed (end 'limit'), and so is one each time another opens",
+                                  packet: packet.number), into: &output)
+            }
             forward(into: &output)
         case .fragmentHeld:
             statistics.heldFragments += 1

@@ -86,6 +86,8 @@ public struct ConnectionSummary: Sendable, Hashable {
         case idle
         case portReused = "port reused"
         case captureEnded = "capture ended"
+        /// Closed to make room: `--max-connections` were open.
+        case limit
     }
 
     public var info: ConnectionInfo

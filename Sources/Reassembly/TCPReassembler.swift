@@ -18,6 +18,9 @@ public struct TCPReassembler: Sendable {
         /// How long the packets trailing a closed connection are absorbed rather than starting a new one.
         public var closedLingerNanoseconds: Int64 = 60_000_000_000
         public var maxLingeringConnections = 65_536
+        /// Connections tracked at once; past it, the one idle longest is closed (`limit`), so
+        /// that a SYN flood does not grow memory without end (about 2.5 KB a connection).
+        public var maxConnections = 100_000
 
         public init() {}
     }
@@ -36,6 +39,12 @@ public struct TCPReassembler: Sendable {
 
     /// Packets that belonged to an already closed connection (its last ACKs, late RSTs …).
     public private(set) var packetsAfterClose = 0
+    /// Connections closed because `maxConnections` were open.
+    public private(set) var connectionsClosedAtLimit = 0
+    /// Open connections by when they were last queued, oldest from `start`: the one closed at
+    /// the limit is the first whose last packet is no later than its place (one that was active
+    /// since goes to the back, a second chance that approximates least recently used).
+    private var limitQueue: (entries: [(index: Int, id: ConnectionID, queued: Timestamp)], start: Int) = ([], 0)
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -179,6 +188,7 @@ public struct TCPReassembler: Sendable {
         let info = ConnectionInfo(id: id ?? ConnectionID(rawValue: nextID), client: client, server: server,
                                   clientEvidence: evidence, firstPacket: packet, start: time)
         if id == nil { nextID += 1 }
+        if slotByFlow.count >= configuration.maxConnections { closeIdlest(packet: packet, time: time, into: &events) }
         let connection = Connection(info: info)
         let index: Int
         if let free = freeSlots.popLast() {
@@ -189,8 +199,32 @@ public struct TCPReassembler: Sendable {
             index = slots.count - 1
         }
         slotByFlow[key] = index
+        limitQueue.entries.append((index, info.id, time))
+        if limitQueue.entries.count - limitQueue.start > 2 * max(slotByFlow.count, 1024) {
+            // Most entries are of connections closed since: only the open ones are kept.
+            limitQueue = (limitQueue.entries[limitQueue.start...].filter { slots[$0.index]?.info.id == $0.id }, 0)
+        }
         events.append(.opened(info))
         return index
+    }
+
+    /// The connection idle longest (nearly: see `limitQueue`) is closed to make room.
+    private mutating func closeIdlest(packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]) {
+        while limitQueue.start < limitQueue.entries.count {
+            let entry = limitQueue.entries[limitQueue.start]
+            limitQueue.start += 1
+            guard let connection = slots[entry.index], connection.info.id == entry.id else { continue }  // closed already
+            if connection.lastSeen > entry.queued {
+                limitQueue.entries.append((entry.index, entry.id, connection.lastSeen))
+                continue
+            }
+            connectionsClosedAtLimit += 1
+            close(entry.index, .limit, packet: packet, time: time, into: &events)
+            break
+        }
+        if limitQueue.start > 1024, limitQueue.start * 2 > limitQueue.entries.count {
+            limitQueue = (Array(limitQueue.entries[limitQueue.start...]), 0)
+        }
     }
 
     private mutating func close(_ index: Int, _ reason: ConnectionSummary.CloseReason, packet: Int, time: Timestamp, into events: inout [ReassemblyEvent]) {

@@ -33,6 +33,7 @@ struct ViewSetup {
     init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(SetupError) {
         let input = request.input, output = request.output
         configuration.reassembly.maxBufferedBytesPerDirection = input.maxTCPBuffer
+        configuration.reassembly.maxConnections = input.maxConnections
         configuration.calls.maxOpenCalls = input.maxOpenCalls
         configuration.calls.maxMessageLength = input.maxMessage
         configuration.http2 = HTTP2Limits(maxOpenStreams: input.maxOpenCalls, maxHeaderBlockBytes: input.maxHeaderBlock)

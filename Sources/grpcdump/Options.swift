@@ -34,6 +34,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-open-calls"), help: ArgumentHelp("Calls (HTTP/2 streams) open at once on one connection before the oldest is reported unfinished.", valueName: "count"))
     var maxOpenCalls: Int = 10_000
 
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("TCP connections tracked at once; past it, the one idle longest is closed.", valueName: "count"))
+    var maxConnections: Int = 100_000
+
     @Option(name: .customLong("max-message"), help: ArgumentHelp("Largest gRPC message kept, as declared or once inflated; a larger one is reported and not kept.", valueName: "bytes"))
     var maxMessage: Int = CallAssembler.Configuration().maxMessageLength
 
@@ -52,6 +55,7 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         guard maxTCPBuffer > 0 else { throw ValidationError("--max-tcp-buffer must be positive") }
         guard maxOpenCalls > 0 else { throw ValidationError("--max-open-calls must be positive") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         guard maxMessage > 0 else { throw ValidationError("--max-message must be positive") }
         guard maxHeaderBlock > 0 else { throw ValidationError("--max-header-block must be positive") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }

@@ -1,5 +1,8 @@
 import Analysis
+import Capture
 import GRPC
+import Packet
+import Reassembly
 import HTTP2
 import Render
 import Testing
@@ -114,6 +117,39 @@ import TestSupport
         let outcome = Self.decode(.synFlood, scale: 0.05)
         #expect(outcome.statistics?.packets == 5000 + 10)
         #expect(outcome.wellFormedCallDecoded)
+    }
+
+    @Test func synFloodPastTheConnectionLimit() {
+        let outcome = Self.decode(.synFlood, scale: 0.05) { $0.reassembly.maxConnections = 1000 }
+        #expect(outcome.codes["tcp.connections.limit"] == 1)
+        #expect(outcome.wellFormedCallDecoded)
+    }
+
+    /// At the connection limit the connection idle longest goes, not the oldest: one that keeps
+    /// sending outlives a flood of newer, silent ones.
+    @Test func theConnectionClosedAtTheLimitIsTheIdlest() throws {
+        var configuration = Analyzer.Configuration()
+        configuration.depth = .tcp
+        configuration.reassembly.maxConnections = 5
+        var active = TCPConversation(client: Endpoint(IPAddress("10.0.0.1")!, 40_000), server: Endpoint(IPAddress("10.0.0.2")!, 80))
+        var packets = active.handshake()
+        for index in 0..<30 {
+            var silent = TCPConversation(client: Endpoint(IPAddress("10.0.1.1")!, UInt16(41_000 + index)), server: Endpoint(IPAddress("10.0.0.2")!, 80))
+            silent.time = active.time
+            packets.append(silent.segment(.client, flags: .syn, consumes: 1))
+            active.time = silent.time
+            if index % 3 == 0 { packets.append(active.send(.client, Array("ping \(index)\n".utf8))) }
+        }
+        var session = CaptureSession(configuration: configuration)
+        var events: [AnalysisEvent] = []
+        session.feed(CaptureFileBuilder.pcap(packets), into: &events)
+        session.finish(into: &events)
+        let closed = events.compactMap { if case let .tcp(.closed(summary)) = $0 { summary } else { nil } }
+        #expect(closed.count == 31)
+        #expect(closed.filter { $0.reason == .limit }.count == 26)
+        let first = try #require(closed.first { $0.info.client.port == 40_000 })
+        #expect(first.reason == .captureEnded)
+        #expect(first.clientToServer.bytes == 76)
     }
 
     @Test func overlappingAndIncompleteFragments() {
