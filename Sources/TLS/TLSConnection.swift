@@ -279,7 +279,7 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         guard left > 0 else { return nil }
         if joinedMidSession {
             return keyLog.isEmpty ? "handshake not in the capture (joined mid-session) and no key log given (\(leftText))"
-                : "handshake not in the capture (joined mid-session): no TLS 1.3 traffic secret in the key log opens its records at sequence numbers 0..<\(MidSessionSearch.sequenceBound) (\(leftText))"
+                : "handshake not in the capture (joined mid-session): no TLS 1.3 traffic secret in the key log opens its records at sequence numbers 0..<\(MidSessionSearch.sequenceBound) (KeyUpdates and swapped roles: fewer) (\(leftText))"
         }
         if let random = clientHello?.random, keyLog.secrets(clientRandom: random) == nil || !hasSecrets(for: random) {
             return (keyLog.isEmpty ? "no key log given" : "no key for client random \(Hex.string(random.prefix(8)))…") + " (\(leftText))"
