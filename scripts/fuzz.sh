@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer options]   fuzz one target (a few at a time: each takes a core)
 #   scripts/fuzz.sh all SECONDS [JOBS]                    every target in turn, JOBS (2) at a time
-#   scripts/fuzz.sh merge TARGET                          minimise what fuzzing found into the committed corpus
+#   scripts/fuzz.sh merge TARGET                          what fuzzing found beyond the seeds, minimised, into the committed corpus
 #   scripts/fuzz.sh seeds                                 make seeds from captures/ and the TLS fixtures
 #   scripts/fuzz.sh build                                 only build
 #
@@ -61,12 +61,18 @@ merge)
     [ -x "$binary" ] || build
     merged=$(mktemp -d)
     unpack "$target"
+    [ -d .fuzz/seeds ] || seeds
+    # The seeds go in first, so that only inputs reaching beyond them are kept; they are left
+    # out of the archive (made again from the repository's captures by `seeds`).
+    cp ".fuzz/seeds/$target"/* "$merged"/ 2>/dev/null || true
     dirs=()
-    for dir in ".fuzz/committed/$target" ".fuzz/corpus/$target" ".fuzz/seeds/$target"; do [ -d "$dir" ] && dirs+=("$dir"); done
+    for dir in ".fuzz/committed/$target" ".fuzz/corpus/$target"; do [ -d "$dir" ] && dirs+=("$dir"); done
     "$binary" "$target" -merge=1 -rss_limit_mb=2048 -timeout=5 "$merged" "${dirs[@]}" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" || true
+    rm -f "$merged"/seed-*
     mkdir -p "$committed"
-    "$binary" pack "$merged" "$committed/$target.corpus.gz"
-    echo "$target: $(ls "$merged" | wc -l) inputs, $(stat -c %s "$committed/$target.corpus.gz") bytes committed"
+    # Committed small: the smallest inputs, 512 KiB of them at most.
+    "$binary" pack "$merged" "$committed/$target.corpus.gz" $((512 << 10))
+    echo "$target: $(ls "$merged" | wc -l) inputs merged, $(stat -c %s "$committed/$target.corpus.gz") bytes committed"
     rm -rf "$merged"
     ;;
 ""|-h|--help) sed -n 2,14p "$0"; exit 0 ;;
@@ -86,6 +92,10 @@ merge)
         -max_len=16384 -print_final_stats=1 -artifact_prefix=".fuzz/findings/$target/" "$@" "${dirs[@]}" \
         > ".fuzz/logs/$target.log" 2>&1 || true
     grep -E "^#[0-9]+.*(DONE|pulse)|stat::|Slowest unit|ERROR|SUMMARY|Test unit written" ".fuzz/logs/$target.log" | tail -9
+    # Every run's executions and coverage, kept across runs (docs/reliability.md's figures).
+    printf '%s %s executions=%s %s\n' "$(date -u +%FT%TZ)" "$target" \
+        "$(grep -h stat::number_of_executed_units ".fuzz/logs/$target.log" | tail -1 | awk '{print $2}')" \
+        "$(grep -hoE "cov: [0-9]+ ft: [0-9]+" ".fuzz/logs/$target.log" | tail -1)" >> .fuzz/ledger.txt
     ls ".fuzz/findings/$target" | sed "s|^|finding: .fuzz/findings/$target/|"
     ;;
 esac

@@ -9,7 +9,9 @@ import TestSupport
 ///     grpcdump-fuzz seed OUTDIR CAPTURE[=KEYLOG]... [--proto FILE]... [--keylog FILE]...
 ///     grpcdump-fuzz hostile OUTDIR [SCALE]                   the hostile captures (scripts/hostile.sh)
 ///     grpcdump-fuzz list                                     the targets' names
-///     grpcdump-fuzz pack DIR ARCHIVE | unpack ARCHIVE DIR    a corpus to and from its archive
+///     grpcdump-fuzz pack DIR ARCHIVE [MAXBYTES] | unpack ARCHIVE DIR
+///                                                            a corpus to and from its archive (the
+///                                                            smallest inputs, up to MAXBYTES in all)
 ///
 /// The libFuzzer build is compiled with `-D FUZZING` and linked with libFuzzer's driver (the
 /// `fuzzer_no_main` runtime); its main hands the driver the chosen target.
@@ -19,7 +21,9 @@ import TestSupport
         guard arguments.count >= 2 else { usage() }
         if arguments[1] == "seed" { return seed(Array(arguments.dropFirst(2))) }
         if arguments[1] == "hostile" { return hostile(Array(arguments.dropFirst(2))) }
-        if arguments[1] == "pack", arguments.count == 4 { return pack(arguments[2], into: arguments[3]) }
+        if arguments[1] == "pack", arguments.count >= 4 {
+            return pack(arguments[2], into: arguments[3], maxBytes: arguments.count > 4 ? Int(arguments[4]) ?? .max : .max)
+        }
         if arguments[1] == "unpack", arguments.count == 4 { return unpack(arguments[2], into: arguments[3]) }
         if arguments[1] == "list" { return print(FuzzTarget.allCases.map(\.rawValue).joined(separator: "\n")) }
         #if FUZZING
@@ -64,12 +68,18 @@ import TestSupport
         return names.filter { !$0.hasPrefix(".") }.sorted().map { path + "/" + $0 }
     }
 
-    static func pack(_ directory: String, into archive: String) {
+    static func pack(_ directory: String, into archive: String, maxBytes: Int) {
         let inputs = inputFiles(directory).map { file in
             guard let data = FileManager.default.contents(atPath: file) else { fail("cannot read \(file)") }
             return [UInt8](data)
         }
-        write(CorpusArchive.pack(inputs), to: archive)
+        var kept: [[UInt8]] = [], total = 0
+        for input in inputs.sorted(by: { $0.count < $1.count || $0.count == $1.count && $0.lexicographicallyPrecedes($1) }) {
+            guard total + input.count <= maxBytes else { break }
+            kept.append(input)
+            total += input.count
+        }
+        write(CorpusArchive.pack(kept), to: archive)
     }
 
     static func unpack(_ archive: String, into directory: String) {
