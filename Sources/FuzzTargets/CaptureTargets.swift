@@ -21,10 +21,12 @@ enum CaptureTargets {
         _ = records
     }
 
+    /// The link types a packet's first byte chooses from.
+    static let linkTypes: [LinkType] = [.ethernet, .raw, .null, .loop, .linuxSLL, .linuxSLL2, .ipv4, .ipv6]
+
     /// Records of a link-type byte and a 16-bit-length packet, decoded by one decoder (its
     /// fragment table carries over), time advancing so that fragments expire.
     static func packets(_ bytes: [UInt8]) {
-        let linkTypes: [LinkType] = [.ethernet, .raw, .null, .loop, .linuxSLL, LinkType(rawValue: 276), .ipv4, .ipv6]
         var input = FuzzInput(bytes)
         var decoder = PacketDecoder(defragmenter: IPDefragmenter(timeoutNanoseconds: 1_000_000_000, maxPendingDatagrams: 16))
         var number = 0

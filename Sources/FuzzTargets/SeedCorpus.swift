@@ -36,13 +36,12 @@ public struct SeedCorpus {
 
     /// Packets (`packet`) and TCP segments (`tcp`) of the file's first records.
     private mutating func addPackets(_ file: [UInt8]) {
-        let linkTypes: [LinkType] = [.ethernet, .raw, .null, .loop, .linuxSLL, LinkType(rawValue: 276), .ipv4, .ipv6]
         var reader = CaptureReader()
         reader.append(file)
         var packets = FuzzInputWriter(), segments = FuzzInputWriter()
         var decoder = PacketDecoder()
         while let record = reader.next() {
-            guard case let .packet(packet) = record, let choice = linkTypes.firstIndex(of: packet.linkType) else { continue }
+            guard case let .packet(packet) = record, let choice = CaptureTargets.linkTypes.firstIndex(of: packet.linkType) else { continue }
             packets.byte(UInt8(choice))
             packets.chunk(packet.data)
             guard case let .tcp(_, _, segment) = decoder.decode(packet).content else { continue }

@@ -65,8 +65,6 @@ extension HTTP2Connection {
         case let .rstStream(code):
             applyStream(&record, &notes, .rstStream, endStream: false, fromClient: fromClient)
             notes.add("error \(code)")
-            sides[0].windows.forget(stream: frame.streamID)
-            sides[1].windows.forget(stream: frame.streamID)
         case let .settings(settings):
             if frame.header.flags.contains(.ack) {
                 if sides[receiver].pendingSettings.isEmpty {
@@ -140,23 +138,24 @@ extension HTTP2Connection {
                                                 span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
         }
         if let (before, after) = change { notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)") }
-        // A closed (or forgotten) stream keeps no window.
-        if stream != 0, streams.states[stream] == nil {
-            sides[0].windows.forget(stream: stream)
-            sides[1].windows.forget(stream: stream)
-        }
+        // A closed (reset, or ended by both sides) or forgotten stream keeps no window.
+        if stream != 0, streams.states[stream] == nil { forgetWindows(of: stream) }
     }
 
     /// The stream table was full: `stream`, the oldest, is forgotten with its windows (said once
     /// per connection).
     private mutating func forget(_ stream: UInt32, _ record: inout FrameRecord) {
-        sides[0].windows.forget(stream: stream)
-        sides[1].windows.forget(stream: stream)
+        forgetWindows(of: stream)
         guard streams.forgottenCount == 1 else { return }
         record.violations.append(Diagnostic(
             .http2, "http2.streams.limit", .warning,
             "\(streams.maxOpenStreams) streams open at once on this connection (--max-open-calls): stream \(stream), the oldest, is forgotten, and so is the oldest each time another opens; frames on forgotten streams are not checked",
             packet: record.packet, span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
+    }
+
+    private mutating func forgetWindows(of stream: UInt32) {
+        sides[0].windows.forget(stream: stream)
+        sides[1].windows.forget(stream: stream)
     }
 
     private mutating func startBlock(_ record: inout FrameRecord, _ type: FrameType, _ fragment: ArraySlice<UInt8>, sender: Int) {

@@ -123,10 +123,11 @@ public enum HostileCapture: String, CaseIterable, Sendable {
 
     // MARK: - Pieces
 
-    static let requestHeaders = [
-        (":method", "POST"), (":scheme", "http"), (":path", "/userservice.UserService/GetUser"), (":authority", "10.0.0.2:50051"),
-        ("content-type", "application/grpc"), ("te", "trailers"),
-    ]
+    static func requestHeaders(path: String) -> [(String, String)] {
+        [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "10.0.0.2:50051"),
+         ("content-type", "application/grpc"), ("te", "trailers")]
+    }
+    static let requestHeaders = requestHeaders(path: "/userservice.UserService/GetUser")
     static let requestBlock = LiteralHeaderBlock.encode(requestHeaders)
 
     /// Handshake, preface and both SETTINGS.
@@ -173,10 +174,7 @@ public enum HostileCapture: String, CaseIterable, Sendable {
     static func wellFormedCall(after time: Timestamp) -> [CapturedPacket] {
         var call = TCPConversation(client: Endpoint(IPAddress("10.0.0.1")!, 40_001), server: Endpoint(IPAddress("10.0.0.2")!, 50051))
         call.time = time.adding(nanoseconds: 1_000_000)
-        let request = LiteralHeaderBlock.encode([
-            (":method", "POST"), (":scheme", "http"), (":path", checkPath), (":authority", "10.0.0.2:50051"),
-            ("content-type", "application/grpc"), ("te", "trailers"),
-        ])
+        let request = LiteralHeaderBlock.encode(requestHeaders(path: checkPath))
         let response = LiteralHeaderBlock.encode([(":status", "200"), ("content-type", "application/grpc")])
         return http2Start(&call) + [
             call.send(.client, HTTP2FrameBuilder.headers(stream: 1, block: request) + HTTP2FrameBuilder.data(stream: 1, grpcMessage([]), endStream: true)),
