@@ -1,3 +1,4 @@
+import ByteStream
 import WireCore
 
 /// One sender's flow-control windows (RFC 9113 §6.9): the connection window and one per stream.
@@ -110,6 +111,11 @@ struct SendWindows: Sendable {
             }
             return note
         }())
+    }
+
+    /// The windows now, as a `FlowReading` of `sender` (stream 0: the connection's alone).
+    func reading(sender: Direction, stream: UInt32) -> FlowReading {
+        FlowReading(sender: sender, connectionWindow: connection, streamWindow: stream == 0 ? nil : window(of: stream), known: known)
     }
 
     mutating func forget(stream: UInt32) {

@@ -36,6 +36,7 @@ extension HTTP2Connection {
             if let overrun = sides[sender].windows.consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet, notes: &notes) {
                 violation("http2.flow-control.exceeded", overrun)
             }
+            record.flow = sides[sender].windows.reading(sender: direction, stream: frame.streamID)
             applyStream(&record, &notes, .data, endStream: endStream, fromClient: fromClient)
             if frame.header.length != data.count { notes.add("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
         case let .headers(_, priority, fragment):
@@ -116,6 +117,7 @@ extension HTTP2Connection {
             guard increment > 0 else { break }
             // A WINDOW_UPDATE widens the window of the *other* side's sending.
             if let overflow = sides[receiver].windows.update(stream: frame.streamID, increment: increment, time: position.time, notes: &notes) { violation("http2.flow-control.overflow", overflow) }
+            record.flow = sides[receiver].windows.reading(sender: direction.reversed, stream: frame.streamID)
         case let .altsvc(origin, value):
             notes.add("origin \"\(origin)\", \(value)")
         case let .origin(origins):

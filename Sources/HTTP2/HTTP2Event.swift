@@ -28,6 +28,27 @@ public struct FrameRecord: Sendable {
     public var violations: [Diagnostic]
     /// Set on the frame that ends a header block (HEADERS, PUSH_PROMISE or their last CONTINUATION).
     public var headerBlock: HeaderBlockRecord?
+    /// The flow-control windows a DATA or WINDOW_UPDATE frame left (for charts of the windows over time).
+    public var flow: FlowReading?
+}
+
+/// A sender's windows after a DATA frame it sent or a WINDOW_UPDATE it received (RFC 9113 §6.9).
+public struct FlowReading: Sendable, Hashable {
+    /// The side whose sending the windows limit.
+    public var sender: Direction
+    public var connectionWindow: Int64
+    /// The stream's window; `nil` for a WINDOW_UPDATE of the connection window.
+    public var streamWindow: Int64?
+    /// False when the connection was joined mid-way: the windows are then relative (counted from
+    /// RFC 9113 §6.9.2's initial 65,535), not known.
+    public var known: Bool
+
+    public init(sender: Direction, connectionWindow: Int64, streamWindow: Int64?, known: Bool) {
+        self.sender = sender
+        self.connectionWindow = connectionWindow
+        self.streamWindow = streamWindow
+        self.known = known
+    }
 }
 
 /// A complete header block: HEADERS or PUSH_PROMISE joined with its CONTINUATION frames.

@@ -4,12 +4,22 @@ import Protobuf
 import Schema
 
 /// One JSON object per call (docs/grpc-calls.md).
-enum CallJSON {
-    struct Style {
+public enum CallJSON {
+    public struct Style {
         /// Each message's bytes as base64 (`--json-raw`).
         var raw: Bool
         var types: MessageTypes?
         var preserveNames: Bool
+        /// Messages longer than this are listed without their content (`omitted`), for pages that
+        /// show many calls at once (the HTML report); `nil`: every message in full.
+        var maxMessageBytes: Int?
+
+        public init(raw: Bool = false, types: MessageTypes?, preserveNames: Bool, maxMessageBytes: Int? = nil) {
+            self.raw = raw
+            self.types = types
+            self.preserveNames = preserveNames
+            self.maxMessageBytes = maxMessageBytes
+        }
     }
 
     /// The call's JSON text, written once into a buffer sized for its messages.
@@ -22,7 +32,7 @@ enum CallJSON {
         return json.text
     }
 
-    static func write(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into object: inout JSONObject) {
+    public static func write(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into object: inout JSONObject) {
         if let endpoints {
             object.add("client", endpoints.client.description)
             object.add("server", endpoints.server.description)
@@ -112,7 +122,9 @@ enum CallJSON {
         if message.compressed, let bytes = message.bytes { object.add("decompressed_length", bytes.count) }
         object.add("packet", message.packet)
         object.add("offset", message.streamOffset)
-        if let bytes = message.bytes {
+        if let bytes = message.bytes, let limit = style.maxMessageBytes, bytes.count > limit {
+            object.add("omitted", "\(bytes.count) bytes, over the \(limit) shown inline")
+        } else if let bytes = message.bytes {
             if let type, let decoder = style.types?.decoder, let schema = decoder.pool.message(named: type) {
                 object.add("type", type)
                 var report: SchemaDecodeReport?

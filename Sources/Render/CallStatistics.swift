@@ -53,19 +53,20 @@ public struct CallStatistics: Sendable {
         methods[name] != nil || methods.count < Self.maxMethods ? name : Self.otherMethods
     }
 
-    /// The table, methods in name order.
+    /// The table, methods in name order, aligned in columns as `column -t` would print it.
     public var lines: [String] {
         guard !methods.isEmpty else { return ["no calls"] }
-        var lines = ["METHOD  CALLS  STATUS  LATENCY min/median/p99/max  BYTES req/resp"]
+        // The status list, of any length, last: it would otherwise widen the columns after it.
+        var rows = [["METHOD", "CALLS", "LATENCY min/median/p99/max", "BYTES req/resp", "STATUS"]]
         for name in methods.keys.sorted() {
             let method = methods[name]!
             let sorted = method.latencies.sorted()
             let statuses = method.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let latency = [sorted.first!, Self.percentile(sorted, 50), Self.percentile(sorted, 99), sorted.last!]
                 .map { formatDuration(nanoseconds: $0) }.joined(separator: "/")
-            lines.append("\(name)  \(method.calls)  \(statuses)  \(latency)  \(method.requestBytes)/\(method.responseBytes)")
+            rows.append([name, String(method.calls), latency, "\(method.requestBytes)/\(method.responseBytes)", statuses])
         }
-        return lines
+        return TextColumns.lines(rows)
     }
 
     /// With `--json`: one object per method, `{"stats": {...}}`, so the output stays JSON lines.

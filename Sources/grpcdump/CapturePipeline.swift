@@ -3,6 +3,7 @@ import Capture
 import HTTP2
 import LibPcap
 import Render
+import Report
 import Schema
 import TLS
 
@@ -16,6 +17,8 @@ struct ViewRequest {
     /// Secrets for TLS, and the key log files (a live capture reads them again as they grow).
     var keyLog = KeyLog()
     var keyLogFiles: [String] = []
+    /// `grpcdump report`: the page to write instead of the view.
+    var report: ReportDestination?
 }
 
 /// What a file or a live capture is decoded and shown with: the analysis configuration, the
@@ -46,7 +49,8 @@ struct ViewSetup {
         }
         // The call view shows frames only at -vv (not in JSON); otherwise nothing between
         // connections and calls is reported or annotated.
-        let showsFrames = output.layer == .http2 || output.layer == .grpc && output.verbose >= 2 && !output.json
+        // The report lists each call's frames with their notes, and draws the windows.
+        let showsFrames = output.layer == .http2 || output.layer == .grpc && output.verbose >= 2 && !output.json || request.report != nil
         configuration.reportsLayerDetail = output.layer != .grpc || showsFrames
         configuration.describesFrames = showsFrames
         // Live, with messages shown: each message as it arrives, not with its completed call.
@@ -76,6 +80,8 @@ protocol CaptureDecoding {
     var connections: Int { get }
     var clientRandoms: [[UInt8]] { get }
     var keyLog: KeyLog { get }
+    /// With `grpcdump report`, once finished: what the page shows.
+    func report(for destination: ReportDestination) -> Report?
 }
 
 extension CaptureDecoding {
@@ -90,6 +96,8 @@ struct CapturePipeline: CaptureDecoding {
     private var view: LayerView
     private var out = TextOutput()
     private var events: [AnalysisEvent] = []
+    /// With `grpcdump report`: what the page will show, gathered instead of the view's output.
+    private var collector: ReportCollector?
     let output: OutputOptions
 
     init(_ request: ViewRequest, bpfFilter: String?, live: Bool) throws(ViewSetup.SetupError) {
@@ -97,6 +105,10 @@ struct CapturePipeline: CaptureDecoding {
         output = request.output
         session = CaptureSession(configuration: setup.configuration, filter: setup.filter)
         view = setup.view
+        if request.report != nil {
+            collector = ReportCollector(options: .init(filter: request.filter, style: CallJSON.Style(
+                types: request.types, preserveNames: request.preserveNames, maxMessageBytes: ReportDestination.maxMessageBytes)))
+        }
     }
 
     mutating func feed(_ chunk: ArraySlice<UInt8>) {
@@ -133,15 +145,25 @@ struct CapturePipeline: CaptureDecoding {
     }
 
     var statistics: CaptureStatistics { session.statistics }
-    var connections: Int { view.connections }
+    var connections: Int { collector?.connectionCount ?? view.connections }
     var clientRandoms: [[UInt8]] { session.analyzer.clientRandoms }
     var keyLog: KeyLog { session.analyzer.keyLog }
     /// Calls shown so far.
-    var callsShown: Int { view.callStatistics.total }
+    var callsShown: Int { collector?.callCount ?? view.callStatistics.total }
+
+    func report(for destination: ReportDestination) -> Report? {
+        collector.map { Report($0, statistics: session.statistics, title: destination.title, filterText: destination.filterText) }
+    }
 
     private mutating func render() {
         guard !events.isEmpty else { return }
-        view.render(events, to: &out)
+        if collector != nil {
+            // Diagnostics still go to standard error as they come.
+            for case let .diagnostic(diagnostic) in events { out.diagnostic(diagnostic.description) }
+            collector!.add(events)
+        } else {
+            view.render(events, to: &out)
+        }
         events.removeAll(keepingCapacity: true)
     }
 }

@@ -117,6 +117,7 @@ struct LiveCommand {
             if counts.droppedByInterface > 0 { summary += ", \(counts.droppedByInterface) dropped by interface" }
         }
         TextOutput.error(summary)
+        if let destination = request.report, !destination.write(pipeline.report(for: destination)) { return 1 }
         return failure == nil ? 0 : 1
     }
 

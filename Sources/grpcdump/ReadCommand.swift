@@ -55,6 +55,8 @@ struct ReadCommand {
             }
         }
         TextOutput.error(CaptureSummary.text(pipeline.statistics, connections: pipeline.connections, http2: pipeline.statistics.http2))
-        return pipeline.foundCapture ? 0 : 1
+        guard pipeline.foundCapture else { return 1 }
+        if let destination = request.report, !destination.write(pipeline.report(for: destination)) { return 1 }
+        return 0
     }
 }

@@ -2,6 +2,7 @@ import Analysis
 import Capture
 import Dispatch
 import Render
+import Report
 import TLS
 import WireCore
 
@@ -80,6 +81,8 @@ final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
     var connections: Int { totals?.connections ?? 0 }
     var clientRandoms: [[UInt8]] { totals?.randoms ?? [] }
     var keyLog: KeyLog { packets.keyLog }
+    /// Reports are made on one thread (`grpcdump report` asks for one).
+    func report(for destination: ReportDestination) -> Report? { nil }
 
     private func ingest(_ record: CaptureRecord) {
         router.nextRecord()

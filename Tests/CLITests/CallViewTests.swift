@@ -33,7 +33,19 @@ import Testing
     @Test func stats() throws {
         let table = try lines(["--stats", "--status", "OK"])
         #expect(table.count == 6 + 1 + 5)  // 6 OK calls, the header, 5 methods
-        #expect(table.contains("/echo.Echo/Get  2  OK 2  1.09ms/1.09ms/1.49ms/1.49ms  33/183"))
+        // Aligned in columns as `column -t` prints them: each column starts where its heading does.
+        let rows = table.suffix(6)
+        let header = try #require(rows.first)
+        #expect(header.hasPrefix("METHOD "))
+        let getRow = try #require(rows.first { $0.hasPrefix("/echo.Echo/Get ") })
+        #expect(getRow.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") == "/echo.Echo/Get 2 1.09ms/1.09ms/1.49ms/1.49ms 33/183 OK 2")
+        for heading in ["CALLS", "STATUS", "LATENCY", "BYTES"] {
+            let column = try #require(header.range(of: heading)).lowerBound.utf16Offset(in: header)
+            for row in rows.dropFirst() {
+                let index = row.utf16.index(row.utf16.startIndex, offsetBy: column)
+                #expect(row[row.index(before: index)] == " " && row[index] != " ", "\(heading) column in: \(row)")
+            }
+        }
     }
 
     @Test func jsonRawAddsMessageBytes() throws {
