@@ -7,9 +7,11 @@
 #   tshark        tests compare grpcdump's TCP reassembly with Wireshark's
 #   protobuf-compiler, libprotobuf-dev, grpc-proto
 #                 tests compare grpcdump's .proto parser with protoc on real-world .proto files
+#   chromium, chromium-driver, curl
+#                 tests load `grpcdump report` pages in headless Chromium and click in them (WebDriver)
 # and from PyPI grpcio-tools (a newer protoc, with editions 2023, and its .proto files).
 set -euo pipefail
-packages=(libpcap-dev zlib1g-dev libssl-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto)
+packages=(libpcap-dev zlib1g-dev libssl-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto chromium chromium-driver curl)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

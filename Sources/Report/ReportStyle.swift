@@ -87,6 +87,8 @@ enum ReportStyle {
         .detail-head a { color: #fff; text-decoration: none; }
         #detail-body { overflow: auto; padding: 8px 14px 30px; }
         #detail-body h3 { border-bottom: 1px solid var(--line); }
+        #detail-body td.mono:first-child { white-space: nowrap; }
+        #detail-body td.mono + td.mono { word-break: break-all; }
         #script-error { background: #fde2e1; color: #8a1c1c; padding: 8px 16px; }
         """
 }
