@@ -10,6 +10,8 @@ public struct Report {
     var statistics: CaptureStatistics
     var connections: [ReportConnection]
     var calls: [ReportCall]
+    /// The calls' details, deflated.
+    var details: DetailChunks
     /// The row of each call in its connection's lane (same order as `calls`).
     var rows: [Int]
     var decodedCalls: Int
@@ -30,6 +32,8 @@ public struct Report {
         self.filterText = filterText
         var connections = collector.connections
         var calls = collector.calls
+        details = collector.details
+        details.finish()
         // The stalls of connections still open when the capture ended end with it.
         let last = statistics.lastTime ?? calls.map(\.end).max() ?? .zero
         for index in connections.indices where connections[index].summary == nil { connections[index].stalls.finish(at: last) }

@@ -19,8 +19,11 @@ struct ReportCall {
     var requestBytes: Int
     var responseBytes: Int
     var incomplete: Bool
-    /// The call as `--json` writes it, with its frames: shown when the call is opened.
-    var detail: String
+    /// Whether its status carries google.rpc.Status details (grpc-status-details-bin).
+    var hasStatusDetails: Bool
+    /// Where the call as `--json` writes it, with its frames, is kept (`DetailChunks`): shown
+    /// when the call is opened.
+    var detail: (chunk: Int, index: Int)
 
     var latencyNanoseconds: Int64 { end.nanoseconds(since: start) }
 
@@ -29,7 +32,7 @@ struct ReportCall {
 }
 
 extension ReportCall {
-    init(_ call: GRPCCall, connection: Int, detail: String) {
+    init(_ call: GRPCCall, connection: Int, detail: (chunk: Int, index: Int)) {
         self.connection = connection
         stream = call.streamID
         method = call.path ?? "(no :path)"
@@ -42,6 +45,7 @@ extension ReportCall {
         requestBytes = call.requests.reduce(0) { $0 + $1.declaredLength }
         responseBytes = call.responses.reduce(0) { $0 + $1.declaredLength }
         incomplete = call.incomplete
+        hasStatusDetails = call.status?.details != nil
         self.detail = detail
     }
 }

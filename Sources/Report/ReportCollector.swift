@@ -24,6 +24,7 @@ public struct ReportCollector {
     private(set) var connections: [ReportConnection] = []
     private var connectionIndex: [ConnectionID: Int] = [:]
     private(set) var calls: [ReportCall] = []
+    private(set) var details = DetailChunks()
     /// Calls decoded, before the filter.
     private(set) var decodedCalls = 0
     /// Capture diagnostics (container, packet headers) by code: how many, and the first message.
@@ -107,6 +108,6 @@ public struct ReportCollector {
             }
             if omitted > 0 { object.add("frames_omitted", omitted) }
         }
-        calls.append(ReportCall(call, connection: index, detail: json.text))
+        calls.append(ReportCall(call, connection: index, detail: details.append(json)))
     }
 }

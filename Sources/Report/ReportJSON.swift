@@ -5,11 +5,12 @@ import WireCore
 /// The report's data, as the page's script reads it (one JSON object; times in microseconds since
 /// the capture's first packet). Calls are arrays rather than objects to keep the page small:
 /// `[id, connection, row, method index, status code or -1, start, end, requests, responses,
-/// request bytes, response bytes, stream, incomplete]`.
+/// request bytes, response bytes, stream, incomplete, detail chunk, index in the chunk]`; the
+/// details are deflated chunks in base64 (`DetailChunks`).
 extension Report {
     public var json: JSONBuffer {
         var json = JSONBuffer()
-        json.reserve(4096 + calls.reduce(0) { $0 + $1.detail.utf8.count + 80 })
+        json.reserve(4096 + calls.count * 100 + details.chunks.reduce(0) { $0 + $1.count * 4 / 3 + 4 })
         JSONObject.write(into: &json) { object in
             object.add("title", title)
             object.add("filter", filterText)
@@ -24,11 +25,11 @@ extension Report {
                     let numbers: [Int64] = [Int64(call.id), Int64(call.connection), Int64(rows[index]), Int64(methodIndex[call.method]!),
                                             Int64(call.status?.rawValue ?? -1), micros(call.start), micros(call.end),
                                             Int64(call.requests), Int64(call.responses), Int64(call.requestBytes), Int64(call.responseBytes),
-                                            Int64(call.stream), call.incomplete ? 1 : 0]
+                                            Int64(call.stream), call.incomplete ? 1 : 0, Int64(call.detail.chunk), Int64(call.detail.index)]
                     json.array(numbers) { $0.int($1) }
                 }
             }
-            object.add("details") { json in json.array(calls) { json, call in json.raw(call.detail) } }
+            object.add("detail_chunks") { json in json.array(details.chunks) { $0.base64($1) } }
             object.add("stats") { json in json.array(methods) { json, method in writeMethod(method, into: &json) } }
             object.add("histogram_edges_us", raw: MethodSummary.histogramEdges.map(String.init))
             object.add("errors") { json in
@@ -39,6 +40,7 @@ extension Report {
                         object.add("message", group.message)
                         object.add("count", group.calls.count)
                         object.add("calls", raw: group.calls.prefix(500).map(String.init))
+                        if let first = group.calls.first, calls[first - 1].hasStatusDetails { object.add("details_in", first) }
                     }
                 }
             }

@@ -272,13 +272,31 @@ enum ReportScript {
         else body = h("p", {class: "note"}, m.problem || "no bytes captured");
         return h("div", {class: "message"}, h("div", {class: "note"}, head, m.problem && m.json !== undefined ? " · " + m.problem : ""), body);
       }
+      // Details are deflated chunks of JSON arrays, inflated by the browser when first needed.
+      const chunks = new Map();
+      function detailOf(id) {
+        const call = callById(id);
+        if (!chunks.has(call[13])) {
+          const bytes = Uint8Array.from(atob(D.detail_chunks[call[13]]), (c) => c.charCodeAt(0));
+          chunks.set(call[13], new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).text().then(JSON.parse));
+        }
+        return chunks.get(call[13]).then((list) => list[call[14]]);
+      }
+      let shownDetail = 0;
       function openDetail(id) {
-        const call = callById(id), d = D.details[id - 1];
-        if (!call || !d) return closeDetail();
+        const call = callById(id);
+        if (!call) return closeDetail();
+        shownDetail = id;
         document.querySelectorAll(".bar.selected").forEach((b) => b.classList.remove("selected"));
         const bar = document.querySelector('.bar[data-call-id="' + id + '"]');
         if (bar) bar.classList.add("selected");
-        $("detail-title").textContent = "Call " + id + " · " + (d.method || "(no :path)");
+        $("detail-title").textContent = "Call " + id + " · " + M[call[3]];
+        $("detail-body").replaceChildren(h("p", {class: "note"}, "Loading…"));
+        $("detail").hidden = false;
+        detailOf(id).then((d) => { if (shownDetail === id) fillDetail(id, call, d); },
+          (e) => { $("detail-body").replaceChildren(h("p", {class: "note"}, "This call's detail could not be read: " + e)); });
+      }
+      function fillDetail(id, call, d) {
         const body = $("detail-body");
         body.textContent = "";
         const facts = h("dl", {class: "facts"});
@@ -307,9 +325,9 @@ enum ReportScript {
             h("td", {class: "mono"}, f[2] + (f[3].length ? " [" + f[3].join(", ") + "]" : "")), h("td", {class: "num"}, f[4]),
             h("td", {}, f[5].join("; "))))) : h("p", {class: "note"}, "none (not an HTTP/2 call)"));
         if (d.frames_omitted) body.append(h("p", {class: "note"}, fmtInt(d.frames_omitted) + " more frames not listed."));
-        $("detail").hidden = false;
+        document.body.setAttribute("data-detail", id);
       }
-      function closeDetail() { $("detail").hidden = true; document.querySelectorAll(".bar.selected").forEach((b) => b.classList.remove("selected")); }
+      function closeDetail() { shownDetail = 0; $("detail").hidden = true; document.querySelectorAll(".bar.selected").forEach((b) => b.classList.remove("selected")); }
       function route() {
         const m = /^#call=(\d+)$/.exec(location.hash);
         if (m) openDetail(+m[1]); else closeDetail();
@@ -446,12 +464,15 @@ enum ReportScript {
         const box = $("errors");
         if (!D.errors.length) { box.append(h("p", {class: "note"}, "Every call ended OK.")); return; }
         for (const g of D.errors) {
-          const first = D.details[g.calls[0] - 1];
           const el = h("div", {class: "error-group", style: "--c:" + statusColour(g.code === undefined ? -1 : g.code)},
             h("div", {}, badge(g.status, g.code === undefined ? -1 : g.code), " ", h("b", {}, fmtInt(g.count) + " call" + (g.count > 1 ? "s" : "")), g.message ? " · " + g.message : ""),
             h("div", {class: "note"}, "methods: " + [...new Set(g.calls.map((id) => M[callById(id)[3]]))].join(", ")),
             h("div", {}, g.calls.slice(0, 30).map((id) => [callLink(id), " "]), g.count > 30 ? "and " + fmtInt(g.count - 30) + " more" : ""));
-          if (first && first.status && first.status.details && first.status.details.length) el.append(h("details", {}, h("summary", {}, "status details (call " + g.calls[0] + ")"), h("pre", {}, JSON.stringify(first.status.details, null, 2))));
+          if (g.details_in) {
+            const pre = h("pre", {}, "Loading…"), more = h("details", {}, h("summary", {}, "status details (call " + g.details_in + ")"), pre);
+            more.addEventListener("toggle", () => { detailOf(g.details_in).then((d) => { pre.textContent = JSON.stringify(d.status.details, null, 2); }); }, {once: true});
+            el.append(more);
+          }
           box.append(el);
         }
       })();
@@ -473,6 +494,24 @@ enum ReportScript {
       draw();
       route();
       document.body.setAttribute("data-ready", "1");
+      document.body.setAttribute("data-loaded-ms", Math.round(performance.now()));
+      // `#benchmark`: the page times its own redrawing while scrolling and zooming
+      // (scripts/benchmark/report.sh reads the figures from the DOM).
+      if (location.hash === "#benchmark") {
+        const rounds = 40, started = performance.now();
+        let most = 0;
+        for (let i = 0; i < rounds; i++) {
+          timeline.scrollTop = (i * 97) % Math.max(1, lanesBox.offsetHeight);
+          if (i % 10 === 5) zoom(i % 20 === 5 ? 0.25 : 4);
+          const t = performance.now();
+          draw();
+          void lanesBox.offsetHeight;  // the layout is part of the cost
+          most = Math.max(most, performance.now() - t);
+        }
+        document.body.setAttribute("data-draw-ms", ((performance.now() - started) / rounds).toFixed(2));
+        document.body.setAttribute("data-draw-max-ms", most.toFixed(2));
+        document.body.setAttribute("data-bars", document.querySelectorAll("#lanes .bar").length);
+      }
     })();
     """#
 }

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Report
 import Schema
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `grpcdump report FILE -o report.html`: the capture's calls, flow control and problems drawn on
 /// one self-contained HTML page (docs/report.md). Also live: `grpcdump report -i IFACE --duration S`.
@@ -41,18 +44,24 @@ struct ReportCommand: AsyncParsableCommand {
         if input.listInterfaces { return try LiveCommand.listInterfaces() }
         var input = input
         input.threads = 1
-        let request: ViewRequest
+        var request: ViewRequest
         do {
             var built = ViewRequest(input: input, output: try OutputOptions.parse([]), filter: calls.filter,
                                     types: try await SchemaLoader(options: schemas).load(), preserveNames: schemas.preserveNames)
             built.keyLog = try keys.load(live: input.interface != nil)
             built.keyLogFiles = keys.files
-            built.report = ReportDestination(path: output, title: title(input), filterText: filterText(input))
             request = built
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             throw ExitCode(2)
         }
+        do {
+            request.report = try ReportDestination(path: output, title: title(input), filterText: filterText(input))
+        } catch {
+            TextOutput.error(error.description)
+            throw ExitCode(1)
+        }
+        defer { request.report?.discard() }
         // The page is written where the view would have ended; open it to see it.
         let exitCode = if let interface = input.interface {
             LiveCommand(interface: interface, request: request).run()
@@ -80,26 +89,59 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
-/// Where and under what title `grpcdump report` writes its page.
-struct ReportDestination {
+/// The page `grpcdump report` writes: its file is opened before the capture is read (a live
+/// capture may give up root before it ends, as with -w) and removed again if no page is written.
+final class ReportDestination {
     /// Messages longer than this are listed in the page without their content.
     static let maxMessageBytes = 16 << 10
+
+    struct OpenError: Error, CustomStringConvertible {
+        var description: String
+    }
 
     let path: String
     let title: String
     let filterText: String
+    private var descriptor: Int32
+    private(set) var written = false
+
+    init(path: String, title: String, filterText: String) throws(OpenError) {
+        self.path = path
+        self.title = title
+        self.filterText = filterText
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw OpenError(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        if let owner = PrivilegeDrop.invokingUser { _ = fchown(descriptor, owner.uid, owner.gid) }
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Writes the page of a finished pipeline; false (and a message) when it could not be written.
     func write(_ report: Report?) -> Bool {
-        guard let report else { return false }
+        guard let report, descriptor >= 0 else { return false }
         let page = report.html
-        do {
-            try Data(page).write(to: URL(fileURLWithPath: path))
-        } catch {
-            TextOutput.error("cannot write '\(path)': \((error as NSError).localizedDescription)")
-            return false
+        var offset = 0
+        while offset < page.count {
+            let count = page[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                TextOutput.error("cannot write '\(path)': \(String(cString: strerror(errno)))")
+                return false
+            }
+            offset += count
         }
+        close(descriptor)
+        descriptor = -1
+        written = true
         TextOutput.error("report: \(report.callCount) call\(report.callCount == 1 ? "" : "s") written to \(path) (\(page.count) bytes)")
         return true
+    }
+
+    /// No page after all (nothing readable, or it failed): the file opened for it is removed.
+    func discard() {
+        guard !written else { return }
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        unlink(path)
     }
 }

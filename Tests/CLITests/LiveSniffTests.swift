@@ -104,6 +104,30 @@ struct LiveSniffTests {
         #expect(lines.contains("  messages: 3→5, shown as they arrived"))
     }
 
+    @Test func aLiveReportIsWrittenWhenTheCaptureStops() throws {
+        let directory = try CommandRunner.temporaryDirectory("live-report")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet"], waitFor: "listening on", onStandardError: false)
+        defer { server.stop() }
+        let port = try #require(server.listeningPort)
+        let page = directory.appendingPathComponent("live.html")
+        let sniffer = try Sniffer(["report", "-i", "lo", "--duration", "60", "-o", page.path, "tcp", "port", "\(port)"], in: directory)
+        #expect(sniffer.stderr.contains("capturing on lo"), "\(sniffer.stderr)")
+        let client = try CommandRunner.grpcdump(["call", "--target", "127.0.0.1:\(port)", "--scenario", "all"])
+        #expect(client.status == 0, "\(client.stdout)")
+        usleep(500_000)
+        #expect(sniffer.stop(with: SIGINT) == 0)
+        #expect(sniffer.stdout.isEmpty)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("<title>live capture on lo — grpcdump report</title>"))
+        let start = try #require(html.range(of: #"<script type="application/json" id="report-data">"#)).upperBound
+        let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)).lowerBound
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(html[start..<end].utf8)) as? [String: Any])
+        #expect((data["calls"] as? [[Int]])?.count == ReferenceTrafficTests.expectedCalls.values.reduce(0, +))
+        #expect(data["filter"] as? String == "tcp port \(port)")
+        #expect(sniffer.stderr.contains("written to \(page.path)"), "\(sniffer.stderr)")
+    }
+
     @Test func sigtermStopsAnIdleCapture() throws {
         let directory = try CommandRunner.temporaryDirectory("live")
         defer { try? FileManager.default.removeItem(at: directory) }

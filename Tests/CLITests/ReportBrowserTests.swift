@@ -54,7 +54,7 @@ struct ReportBrowserTests {
         let page = try Self.report(capture, options)
         let dom = try Self.renderedDOM(page)
         #expect(dom.contains("<title>\(capture) — grpcdump report</title>"))
-        #expect(dom.contains(#"<body data-ready="1">"#), "the script did not finish")
+        #expect(dom.contains(#"<body data-ready="1""#), "the script did not finish")
         #expect(try Self.count(#"<div id="script-error" hidden="""#, in: dom) == 1, "script error shown")
         let calls = try Self.decodedCalls(capture, options)
         #expect(calls > 0)
@@ -95,6 +95,8 @@ struct ReportBrowserTests {
         try browser.click(".bar[data-call-id=\"\(id)\"]")
         #expect(try browser.run("return location.hash") as? String == "#call=\(id)")
         #expect(try browser.run("return document.getElementById('detail').hidden") as? Bool == false)
+        // The detail is inflated from its chunk by the browser, a moment later.
+        try browser.waitFor("return document.body.dataset.detail === '\(id)'")
         let detail = try #require(try browser.run("return document.getElementById('detail').innerText") as? String)
         #expect(detail.contains("Call \(id) · /userservice.UserService/GetUser"))
         #expect(detail.contains("NOT_FOUND"))
@@ -105,6 +107,9 @@ struct ReportBrowserTests {
         // Escape closes it.
         _ = try browser.run("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))")
         #expect(try browser.run("return document.getElementById('detail').hidden") as? Bool == true)
+        // An error group shows its first call's google.rpc.Status details when opened.
+        try browser.click("#errors details summary")
+        try browser.waitFor("return document.querySelector('#errors details pre').textContent.includes('type.googleapis.com/google.rpc.')")
     }
 
     @Test func zoomDrawsFewerCallsAndFitShowsAllAgain() throws {

@@ -47,6 +47,15 @@ final class WebDriver {
     /// The result of a script run in the page (`return …`).
     func run(_ script: String) throws -> Any? { try request("POST", session + "/execute/sync", ["script": script, "args": []])["value"] ?? nil }
 
+    /// Waits (at most 10 s) until `script` returns true.
+    func waitFor(_ script: String) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while try run(script) as? Bool != true {
+            guard Date() < deadline else { throw Failure(description: "still false after 10 s: \(script)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     func click(_ selector: String) throws {
         let found = try request("POST", session + "/element", ["using": "css selector", "value": selector])
         guard let element = (found["value"] as? [String: Any])?.values.first as? String else { throw Failure(description: "no element \(selector)") }

@@ -2,6 +2,7 @@ import ByteStream
 import Foundation
 import GRPC
 import HTTP2
+import Protobuf
 import Testing
 import WireCore
 @testable import Report
@@ -102,6 +103,24 @@ struct ReportModelTests {
         #expect(groups[2].code == nil && groups[2].calls == [5])
     }
 
+    @Test func detailsArePackedInDeflatedChunksInOrder() throws {
+        var chunks = DetailChunks()
+        var places: [(chunk: Int, index: Int)] = []
+        for number in 0..<(DetailChunks.callsPerChunk + 3) {
+            var json = JSONBuffer()
+            JSONObject.write(into: &json) { $0.add("n", number) }
+            places.append(chunks.append(json))
+        }
+        chunks.finish()
+        #expect(chunks.chunks.count == 2)
+        #expect(places[0] == (0, 0) && places[DetailChunks.callsPerChunk - 1] == (0, DetailChunks.callsPerChunk - 1))
+        #expect(places[DetailChunks.callsPerChunk] == (1, 0) && places.last! == (1, 2))
+        let second = try DetailChunks.objects(in: chunks.chunks[1])
+        #expect(second.map { $0["n"] as? Int } == [500, 501, 502])
+        // Deflated: the same keys over and over shrink.
+        #expect(chunks.chunks[0].count < 2_000)
+    }
+
     @Test func dataInThePageCannotEndItsScriptElement() throws {
         let json = Array(#"{"a":"</script><script>alert(1)</script><!-- x","b":"<"}"#.utf8)
         var page: [UInt8] = []
@@ -118,6 +137,14 @@ extension ReportCall {
     /// A call with only what the tables look at.
     init(id: Int, method: String, status: StatusCode?, message: String? = nil, start: Timestamp, end: Timestamp, incomplete: Bool = false) {
         self.init(id: id, connection: 0, stream: 1, method: method, status: status, statusMessage: message, start: start, end: end,
-                  requests: 1, responses: 1, requestBytes: 0, responseBytes: 0, incomplete: incomplete, detail: "{}")
+                  requests: 1, responses: 1, requestBytes: 0, responseBytes: 0, incomplete: incomplete, hasStatusDetails: false, detail: (0, 0))
+    }
+}
+
+extension DetailChunks {
+    /// A chunk's details, inflated and parsed.
+    static func objects(in chunk: [UInt8]) throws -> [[String: Any]] {
+        let text = try #require(details(in: chunk))
+        return try #require(try JSONSerialization.jsonObject(with: Data(text)) as? [[String: Any]])
     }
 }

@@ -29,8 +29,10 @@ struct ReportOfCaptureTests {
         #expect(zip(report.calls, report.calls.dropFirst()).allSatisfy { $0.start <= $1.start })
         let getUser = try #require(report.methods.first { $0.method == "/userservice.UserService/GetUser" })
         #expect(getUser.calls == 59 && getUser.errors == 5)
+        let chunks = try report.details.chunks.map(DetailChunks.objects)
+        #expect(chunks.map(\.count) == [76])
         for call in report.calls {
-            let detail = try #require(try JSONSerialization.jsonObject(with: Data(call.detail.utf8)) as? [String: Any])
+            let detail = chunks[call.detail.chunk][call.detail.index]
             #expect(detail["method"] as? String == call.method)
             #expect(detail["stream_id"] as? Int == Int(call.stream))
             // Every call's HEADERS frames are listed with it, the first at its start.
@@ -69,7 +71,7 @@ struct ReportOfCaptureTests {
         let end = try #require(page.range(of: "</script>", range: start..<page.endIndex)).lowerBound
         let data = try #require(try JSONSerialization.jsonObject(with: Data(page[start..<end].utf8)) as? [String: Any])
         #expect((data["calls"] as? [[Int]])?.count == 59)
-        #expect((data["details"] as? [Any])?.count == 59)
+        #expect((data["detail_chunks"] as? [String])?.count == 1)
         #expect((data["methods"] as? [String]) == ["/userservice.UserService/GetUser"])
         let capture = try #require(data["capture"] as? [String: Any])
         #expect(capture["calls_decoded"] as? Int == 76 && capture["packets"] as? Int == 639)
