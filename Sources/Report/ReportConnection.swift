@@ -25,11 +25,19 @@ struct ReportConnection {
     /// Frames of streams whose call has not been reported yet.
     var pendingFrames: [UInt32: [ReportFrame]] = [:]
     var framesOmitted: [UInt32: Int] = [:]
+    /// Streams whose call was reported lately: frames after it (a WINDOW_UPDATE, an RST_STREAM
+    /// once the call is over) are not kept for a call that will not come.
+    private var finishedStreams: Set<UInt32> = []
+    private var finishedOrder: [UInt32] = []
     var calls = 0
 
     static let maxProblems = 20
     static let maxFlowPoints = 20_000
     static let maxFramesPerCall = 200
+    /// Streams whose frames are held at once (their calls not reported yet); past it the oldest's
+    /// are dropped (streams that never make a call, a flood of them).
+    static let maxPendingStreams = 10_000
+    static let rememberedFinishedStreams = 4_096
 
     init(index: Int, info: ConnectionInfo) {
         self.index = index
@@ -50,7 +58,11 @@ struct ReportConnection {
             if flow.count < Self.maxFlowPoints { flow.append(point) } else { flowPointsOmitted += 1 }
         }
         let stream = record.frame.streamID
-        guard stream != 0 else { return }
+        guard stream != 0, !finishedStreams.contains(stream) else { return }
+        if pendingFrames[stream] == nil, pendingFrames.count >= Self.maxPendingStreams, let oldest = pendingFrames.keys.min() {
+            pendingFrames[oldest] = nil
+            framesOmitted[oldest] = nil
+        }
         if pendingFrames[stream, default: []].count < Self.maxFramesPerCall {
             pendingFrames[stream, default: []].append(ReportFrame(record))
         } else {
@@ -63,6 +75,11 @@ struct ReportConnection {
         defer {
             pendingFrames[stream] = nil
             framesOmitted[stream] = nil
+            finishedStreams.insert(stream)
+            finishedOrder.append(stream)
+            if finishedOrder.count > Self.rememberedFinishedStreams {
+                finishedStreams.remove(finishedOrder.removeFirst())
+            }
         }
         return (pendingFrames[stream] ?? [], framesOmitted[stream] ?? 0)
     }

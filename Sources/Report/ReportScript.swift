@@ -130,7 +130,8 @@ enum ReportScript {
         const p = Math.pow(10, Math.floor(Math.log10(raw)));
         const step = [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw);
         for (let t = Math.ceil(view[0] / step) * step; t <= view[1]; t += step) {
-          axis.append(h("span", {style: "left:" + ((t - view[0]) / span * width) + "px"}, "+" + dur(t)));
+          const x = (t - view[0]) / span * width, edge = x < 40 ? "translateX(0)" : x > width - 40 ? "translateX(-100%)" : "";
+          axis.append(h("span", {style: "left:" + x + "px" + (edge ? ";transform:" + edge : "")}, "+" + dur(t)));
         }
         $("timeline-range").textContent = dur(view[0]) + " – " + dur(view[1]) + " after the first packet";
       }
@@ -391,16 +392,6 @@ enum ReportScript {
             const label = s("text", {x: L - 6, y: y(v) + 4, "text-anchor": "end"}); label.textContent = bytes(Math.round(v)); svg.append(label);
           }
           svg.append(s("line", {class: "zero", x1: L, x2: W - R, y1: y(0), y2: y(0)}));
-          // Stalls: the periods this sender could not send, shaded with their duration.
-          for (const st of f.stalls) {
-            if (st.sender !== side || !(which === "all" || (which === "0" ? st.connection_window : +which === st.stream))) continue;
-            const rect = s("rect", {class: "stall", x: x(st.start_us), y: top, width: Math.max(1.5, x(st.end_us) - x(st.start_us)), height: bottom - top,
-              "data-duration-us": st.duration_us, "data-stream": st.stream, "data-sender": st.sender});
-            if (st.call) rect.setAttribute("data-call-id", st.call);
-            const tip = s("title"); tip.textContent = st.sender + " blocked (" + st.windows + ") for " + dur(st.duration_us) + (st.ended ? "" : ", still blocked at the end") + (st.call ? "; call " + st.call : "");
-            rect.append(tip); svg.append(rect);
-            if (x(st.end_us) - x(st.start_us) > 44) { const t = s("text", {class: "stall-label", x: (x(st.start_us) + x(st.end_us)) / 2, y: top + 12, "text-anchor": "middle"}); t.textContent = dur(st.duration_us); svg.append(t); }
-          }
           // Windows as steps: each DATA lowers them, each WINDOW_UPDATE raises them.
           const series = new Map();
           const push = (key, t, v, isData) => { if (!series.has(key)) series.set(key, []); series.get(key).push([t, v, isData]); };
@@ -416,10 +407,20 @@ enum ReportScript {
               "data-series": key === "0" ? "connection" : "stream " + key}));
             if (ser.length <= 3000) for (const [t, v, isData] of ser) if (!isData) svg.append(s("circle", {class: "update-mark", cx: x(t), cy: y(v), r: 2.2, fill: side === "client" ? "#1f5fbf" : "#c2571a"}));
           }
+          // Stalls, over the windows: the periods this sender could not send, with their duration.
+          for (const st of f.stalls) {
+            if (st.sender !== side || !(which === "all" || (which === "0" ? st.connection_window : +which === st.stream))) continue;
+            const rect = s("rect", {class: "stall", x: x(st.start_us), y: top, width: Math.max(2, x(st.end_us) - x(st.start_us)), height: bottom - top,
+              "data-duration-us": st.duration_us, "data-stream": st.stream, "data-sender": st.sender});
+            if (st.call) rect.setAttribute("data-call-id", st.call);
+            const tip = s("title"); tip.textContent = st.sender + " blocked (" + st.windows + ") for " + dur(st.duration_us) + (st.ended ? "" : ", still blocked at the end") + (st.call ? "; call " + st.call : "");
+            rect.append(tip); svg.append(rect);
+            if (x(st.end_us) - x(st.start_us) > 44) { const t = s("text", {class: "stall-label", x: (x(st.start_us) + x(st.end_us)) / 2, y: top + 12, "text-anchor": "middle"}); t.textContent = dur(st.duration_us); svg.append(t); }
+          }
         });
         for (let i = 0; i <= 5; i++) {
           const t = t0 + (t1 - t0) * i / 5;
-          const label = s("text", {x: x(t), y: 2 * PH + B - 8, "text-anchor": "middle"}); label.textContent = "+" + dur(t); svg.append(label);
+          const label = s("text", {x: x(t), y: 2 * PH + B - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle"}); label.textContent = "+" + dur(t); svg.append(label);
         }
         box.append(svg, h("div", {class: "note"}, "Each sender's connection window (solid) and stream windows (dashed); dots: WINDOW_UPDATE received; shaded: the sender blocked at a zero window, with how long."));
       }

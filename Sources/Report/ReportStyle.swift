@@ -31,7 +31,7 @@ enum ReportStyle {
         """
 
     static let text = """
-        :root { --fg: #1d232b; --muted: #5f6b7a; --line: #d8dee6; --bg: #ffffff; --panel: #f5f7fa; --accent: #1f5fbf; --stall: rgba(214, 48, 49, 0.16); }
+        :root { --fg: #1d232b; --muted: #5f6b7a; --line: #d8dee6; --bg: #ffffff; --panel: #f5f7fa; --accent: #1f5fbf; --stall: rgba(214, 48, 49, 0.3); }
         * { box-sizing: border-box; }
         body { margin: 0; font: 13px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg); background: var(--bg); }
         header { position: sticky; top: 0; z-index: 5; background: #17202b; color: #fff; padding: 8px 16px; display: flex; gap: 24px; align-items: baseline; flex-wrap: wrap; }

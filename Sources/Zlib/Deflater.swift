@@ -36,9 +36,9 @@ public enum Deflater {
         precondition(status == Z_OK, "deflateInit2 failed with \(status)")
 
         var output = [UInt8](repeating: 0, count: Int(deflateBound(strm, uLong(input.count))) + 64)
+        var produced = 0
         input.withUnsafeBufferPointer { source in
             var fed = 0
-            var produced = 0
             while true {
                 if strm.pointee.avail_in == 0 && fed < source.count {
                     let piece = min(source.count - fed, 1 << 30)
@@ -58,8 +58,9 @@ public enum Deflater {
                 if code == Z_STREAM_END { break }
                 precondition(code == Z_OK || code == Z_BUF_ERROR, "deflate failed with \(code)")
             }
-            output.removeLast(output.count - produced)
         }
-        return output
+        // A copy of exactly the compressed size: the working buffer has room for the worst case
+        // (deflateBound, about the input's size), which a kept result must not hold on to.
+        return Array(output[..<produced])
     }
 }
