@@ -119,7 +119,7 @@ let package = Package(
         // One fuzz target per decoder, and seeds for them made from real captures (docs/reliability.md).
         .target(name: "FuzzTargets", dependencies: [
             "WireCore", "Capture", "Packet", "ByteStream", "Reassembly", "TLS", "HTTP1", "HTTP2", "HPACK", "HTTPExchange",
-            "GRPC", "Protobuf", "ProtoParser", "Schema", "Annotate", "Analysis", "Render", "Zlib",
+            "GRPC", "Protobuf", "ProtoParser", "Schema", "Annotate", "Analysis", "Render", "Report", "Zlib",
         ]),
         .executableTarget(name: "grpcdump-fuzz", dependencies: ["FuzzTargets", "TestSupport"]),
 
@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
         // Hostile captures: each limit reported where it is hit, and the capture still decoded.
-        .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "Capture", "GRPC", "HTTP2", "Packet", "Reassembly", "Render", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "Capture", "GRPC", "HTTP2", "Packet", "Reassembly", "Render", "Report", "TestSupport"]),
         // The committed fuzz corpora and every input a fuzzer found, replayed through their targets.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["Corpus", "Regressions"]),
         .testTarget(name: "CLITests", dependencies: ["grpcdump", "TestSupport", "Capture", "ByteStream", "Analysis", "Reassembly", "Reference", "ReferenceProtos"], exclude: ["Goldens"]),

@@ -2,6 +2,7 @@ import Analysis
 import Capture
 import Packet
 import Render
+import Report
 import WireCore
 
 /// Targets below TCP: capture files and packets, and the whole pipeline.
@@ -43,8 +44,9 @@ enum CaptureTargets {
         }
     }
 
-    /// The first byte chooses the view (text at each verbosity, or JSON, with hex); the rest is a
-    /// capture file read by the whole pipeline, every layer's view rendering what it produces.
+    /// The first byte chooses the view (text at each verbosity, or JSON, with hex, and whether an
+    /// HTML report is made too); the rest is a capture file read by the whole pipeline, every
+    /// layer's view rendering what it produces.
     static func pipeline(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let options = input.byte()
@@ -57,8 +59,10 @@ enum CaptureTargets {
         var frames = HTTP2FrameView(json: json)
         var sessions = TLSSessionView(json: json, verbose: true)
         let table = TCPConnectionTable(verbose: true)
+        var report = options & 32 != 0 ? ReportCollector(options: .init(filter: CallFilter(), style: CallJSON.Style(types: nil, preserveNames: false, maxMessageBytes: 1 << 10))) : nil
         var events: [AnalysisEvent] = []
         func render() {
+            report?.add(events)
             for event in events {
                 _ = calls.render(event)
                 _ = frames.render(event)
@@ -78,5 +82,6 @@ enum CaptureTargets {
         session.finish(into: &events)
         render()
         _ = calls.statistics
+        if let report { _ = Report(report, statistics: session.statistics, title: "fuzz").html }
     }
 }

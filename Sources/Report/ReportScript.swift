@@ -86,6 +86,7 @@ enum ReportScript {
           if (c.tls && !c.tls.decrypted) bits.push("TLS not decrypted: " + (c.tls.not_decrypted || "no keys"));
           if (bits.length) problems.push(h("li", {}, h("a", {href: "#connection-" + i}, "connection " + (i + 1)), " " + c.client + " → " + c.server + ": " + bits.join("; ")));
         });
+        if (problems.length > 200) problems.splice(200, problems.length - 200, h("li", {class: "note"}, fmtInt(problems.length - 200) + " more not listed"));
         box.append(h("h3", {}, "Problems"), problems.length ? h("ul", {class: "problems"}, problems) : h("p", {class: "note"}, "None found."));
       })();
 
@@ -482,8 +483,13 @@ enum ReportScript {
       (function connections() {
         const box = $("connections");
         if (!D.connections.length) { box.append(h("p", {class: "note"}, "No TCP connections.")); return; }
+        // At most 1,000 rows: those with calls or problems first (a SYN flood is 100,000 empty connections).
+        const LIMIT = 1000, notable = (c) => c.calls || c.violations || (c.tcp && (c.tcp.gaps || c.tcp.retransmissions)) || (c.tls && !c.tls.decrypted);
+        const order = D.connections.map((c, i) => i);
+        const listed = order.filter((i) => notable(D.connections[i])).concat(order.filter((i) => !notable(D.connections[i]))).slice(0, LIMIT).sort((a, b) => a - b);
+        if (listed.length < D.connections.length) box.append(h("p", {class: "note"}, fmtInt(D.connections.length - listed.length) + " more connections, with no call and no problem, are not listed."));
         box.append(h("table", {}, h("tr", {}, ["#", "client → server", "protocol", "TLS", "calls", "bytes →/←", "retrans.", "gaps", "problems", "closed"].map((t) => h("th", {}, t))),
-          D.connections.map((c, i) => h("tr", {id: "connection-" + i},
+          listed.map((i) => [D.connections[i], i]).map(([c, i]) => h("tr", {id: "connection-" + i},
             h("td", {}, i + 1), h("td", {class: "mono"}, c.client + " → " + c.server), h("td", {}, c.protocol),
             h("td", {}, c.tls ? [c.tls.version, c.tls.cipher, c.tls.sni, c.tls.decrypted ? "decrypted" : "not decrypted: " + (c.tls.not_decrypted || "")].filter(Boolean).join(", ") : "—"),
             h("td", {class: "num"}, fmtInt(c.calls)), h("td", {class: "num"}, c.tcp ? bytes(c.tcp.bytes[0]) + " / " + bytes(c.tcp.bytes[1]) : ""),
