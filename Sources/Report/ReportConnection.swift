@@ -28,7 +28,9 @@ struct ReportConnection {
     /// Streams whose call was reported lately: frames after it (a WINDOW_UPDATE, an RST_STREAM
     /// once the call is over) are not kept for a call that will not come.
     private var finishedStreams: Set<UInt32> = []
+    /// The same streams, oldest first from `finishedNext` (a ring).
     private var finishedOrder: [UInt32] = []
+    private var finishedNext = 0
     var calls = 0
 
     static let maxProblems = 20
@@ -76,9 +78,12 @@ struct ReportConnection {
             pendingFrames[stream] = nil
             framesOmitted[stream] = nil
             finishedStreams.insert(stream)
-            finishedOrder.append(stream)
-            if finishedOrder.count > Self.rememberedFinishedStreams {
-                finishedStreams.remove(finishedOrder.removeFirst())
+            if finishedOrder.count < Self.rememberedFinishedStreams {
+                finishedOrder.append(stream)
+            } else {
+                finishedStreams.remove(finishedOrder[finishedNext])
+                finishedOrder[finishedNext] = stream
+                finishedNext = (finishedNext + 1) % Self.rememberedFinishedStreams
             }
         }
         return (pendingFrames[stream] ?? [], framesOmitted[stream] ?? 0)

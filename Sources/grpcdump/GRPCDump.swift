@@ -36,7 +36,8 @@ struct GRPCDump: AsyncParsableCommand {
             Reads pcap or pcapng files (-r, or -r - for standard input) or captures live (-i). A filter \
             expression in tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`. \
             `grpcdump annotate` labels the bytes of one protobuf message; `grpcdump diff A B` compares \
-            two captures; `grpcdump report FILE -o page.html` draws one as an HTML page; `grpcdump serve` and `grpcdump call` are the reference gRPC server and client.
+            two captures; `grpcdump report FILE -o page.html` draws one as an HTML page; `grpcdump serve` \
+            and `grpcdump call` are the reference gRPC server and client.
             """,
         version: "0.1.0")
 

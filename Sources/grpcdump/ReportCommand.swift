@@ -46,11 +46,10 @@ struct ReportCommand: AsyncParsableCommand {
         input.threads = 1
         var request: ViewRequest
         do {
-            var built = ViewRequest(input: input, output: try OutputOptions.parse([]), filter: calls.filter,
-                                    types: try await SchemaLoader(options: schemas).load(), preserveNames: schemas.preserveNames)
-            built.keyLog = try keys.load(live: input.interface != nil)
-            built.keyLogFiles = keys.files
-            request = built
+            request = ViewRequest(input: input, output: try OutputOptions.parse([]), filter: calls.filter,
+                                  types: try await SchemaLoader(options: schemas).load(), preserveNames: schemas.preserveNames)
+            request.keyLog = try keys.load(live: input.interface != nil)
+            request.keyLogFiles = keys.files
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             throw ExitCode(2)
@@ -62,7 +61,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { request.report?.discard() }
-        // The page is written where the view would have ended; open it to see it.
+        // ReadCommand and LiveCommand write the page once the capture is read; it is removed if not.
         let exitCode = if let interface = input.interface {
             LiveCommand(interface: interface, request: request).run()
         } else {
