@@ -53,6 +53,6 @@ import TestSupport
         #expect(merged.http2 == whole.http2)
         #expect(whole.http2?.http2Connections == 2 && whole.http2?.frames ?? 0 > 20)
         #expect(mergedCalls.total == 5 && mergedCalls.lines == wholeCalls.lines)
-        #expect(wholeCalls.lines.contains { $0.hasPrefix("/pkg.A/Get  3  NOT_FOUND 1, OK 2") })
+        #expect(wholeCalls.lines.contains { $0.hasPrefix("/pkg.A/Get   3      ") && $0.hasSuffix("  NOT_FOUND 1, OK 2") })
     }
 }
