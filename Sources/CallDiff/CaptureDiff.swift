@@ -62,6 +62,24 @@ public struct CaptureDiff: Sendable {
         diff.onlyInB = right.indices.filter { leftover.contains($0) }.map { Unpaired(label: right[$0].key.label, call: right[$0].call) }
         return diff
     }
+
+    /// Calls already paired (a call and the same call sent again), compared; each pair labelled
+    /// as `compare` would label its first call (`#3`: the third call of its method to start).
+    public static func compare(pairs: [(a: GRPCCall, b: GRPCCall)], options: DiffOptions) -> CaptureDiff {
+        let comparer = CallComparer(options: options)
+        var labels = [String](repeating: "", count: pairs.count)
+        var seen: [String: Int] = [:]
+        for index in pairs.indices.sorted(by: { (pairs[$0].a.start, $0) < (pairs[$1].a.start, $1) }) {
+            seen[pairs[index].a.path ?? "stream", default: 0] += 1
+            labels[index] = "#\(seen[pairs[index].a.path ?? "stream"]!)"
+        }
+        var diff = CaptureDiff()
+        diff.pairs = pairs.indices.map { index in
+            let (a, b) = pairs[index]
+            return Pair(method: a.path ?? "stream", label: labels[index], a: a, b: b, changes: comparer.changes(a, b))
+        }
+        return diff
+    }
 }
 
 struct PairingKey: Hashable {

@@ -15,7 +15,7 @@ public enum ReferenceServer {
     /// `body` with the port it listens on, then shuts down gracefully.
     public static func with<Result: Sendable>(
         host: String = "127.0.0.1", port: Int = 0, tls: ReferenceTLS? = nil, reflection: Set<ReflectionVersion> = Set(ReflectionVersion.allCases),
-        log: CallLog = .silent, _ body: @Sendable (Int) async throws -> Result
+        changed: Bool = false, log: CallLog = .silent, _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         var compression = HTTP2ServerTransport.Config.Compression.defaults
         compression.enabledAlgorithms = .all
@@ -33,7 +33,8 @@ public enum ReferenceServer {
                     config.rpc = rpc
                     config.connection = connection
                 })
-            return try await run(transport, listeningPort: { try? await transport.listeningAddress.ipv4?.port }, host: host, port: port, reflection: reflection, log: log, body)
+            return try await run(transport, listeningPort: { try? await transport.listeningAddress.ipv4?.port }, host: host, port: port, reflection: reflection,
+                                 changed: changed, log: log, body)
         }
         var config = HTTP2ServerTransport.Custom<TLSListenerFactory>.Config.defaults
         config.compression = compression
@@ -41,18 +42,19 @@ public enum ReferenceServer {
         config.connection = connection
         let transport = HTTP2ServerTransport.Custom(
             listenerFactory: TLSListenerFactory(host: host, port: port, context: try tls.serverContext()), config: config)
-        return try await run(transport, listeningPort: { await transport.listeningAddress?.ipv4?.port }, host: host, port: port, reflection: reflection, log: log, body)
+        return try await run(transport, listeningPort: { await transport.listeningAddress?.ipv4?.port }, host: host, port: port, reflection: reflection,
+                             changed: changed, log: log, body)
     }
 
     private static func run<Transport: ServerTransport, Result: Sendable>(
         _ transport: Transport, listeningPort: @Sendable () async -> Int?, host: String, port: Int, reflection: Set<ReflectionVersion>,
-        log: CallLog, _ body: @Sendable (Int) async throws -> Result
+        changed: Bool, log: CallLog, _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         let offered = services.filter { name in ReflectionVersion.allCases.allSatisfy { name != $0.serviceName || reflection.contains($0) } }
         let health = HealthService(services: offered)
         let index = try ReflectionIndex(descriptorSet: referenceDescriptorSet, services: offered)
         var handlers: [any RegistrableRPCService] = [
-            UserService(directory: UserDirectory(), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health,
+            UserService(directory: UserDirectory(changed: changed), chatRoom: ChatRoom()), FileService(), LogService(), MetricsService(), health,
         ]
         if reflection.contains(.v1) { handlers.append(ReflectionServiceV1(index: index)) }
         if reflection.contains(.v1alpha) { handlers.append(ReflectionServiceV1Alpha(index: index)) }

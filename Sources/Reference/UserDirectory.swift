@@ -10,12 +10,18 @@ final class UserDirectory: Sendable {
     static let privateIDs: Set<Int64> = [7]
     private let users: Mutex<[Int64: Userservice_User]>
 
-    init() {
+    /// `changed`: the second behaviour of `grpcdump serve --changed`, for replay tests: user 1's
+    /// email differs and user 2 does not exist.
+    init(changed: Bool = false) {
         var seed: [Int64: Userservice_User] = [:]
         let names = ["ada", "grace", "linus", "barbara", "ken", "margaret", "root", "dennis", "frances", "edsger", "radia", "john"]
         for (index, name) in names.enumerated() {
             let id = Int64(index + 1)
             seed[id] = UserDirectory.makeUser(id: id, username: name, role: name == "root" ? .admin : (index % 4 == 3 ? .auditor : .user))
+        }
+        if changed {
+            seed[1]?.email = "ada@example.org"
+            seed[2] = nil
         }
         users = Mutex(seed)
     }

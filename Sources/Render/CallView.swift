@@ -26,6 +26,8 @@ public struct CallView {
     public var liveMessages = false
     /// Calls shown so far, for `--stats`.
     public private(set) var statistics = CallStatistics()
+    /// `--export grpcurl`: each call as the command that sends it again, instead of the call.
+    public var export: GrpcurlExport?
     private var endpoints = ConnectionEndpoints()
     private var inferredMethods = MethodInferenceMemory()
 
@@ -52,6 +54,10 @@ public struct CallView {
             if let types { inferredMethods.infer(&call, types: types) }
             guard filter.matches(call, endpoints: endpoints[call.connection]) else { return [] }
             statistics.add(call)
+            if let export {
+                return export.lines(call, summary: summary(call, ends: endpoints.cachedText(of: call.connection)),
+                                    server: endpoints[call.connection]?.server, types: types)
+            }
             guard json else { return text(call, ends: endpoints.cachedText(of: call.connection)) }
             let style = CallJSON.Style(raw: jsonRaw, types: types, preserveNames: preserveNames)
             return [CallJSON.text(call, endpoints: endpoints[call.connection], style: style)]

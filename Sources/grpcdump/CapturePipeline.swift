@@ -19,6 +19,8 @@ struct ViewRequest {
     var keyLogFiles: [String] = []
     /// `grpcdump report`: the page to write instead of the view.
     var report: ReportDestination?
+    /// `--export grpcurl`: commands instead of the calls, with the schema files as given.
+    var export: GrpcurlExport?
 }
 
 /// What a file or a live capture is decoded and shown with: the analysis configuration, the
@@ -63,8 +65,8 @@ struct ViewSetup {
         }
         view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         view.configureCalls(
-            filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json),
-            types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive)
+            filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json || request.export != nil),
+            types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive, export: request.export)
     }
 }
 

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import CallDiff
+import Capture
 import GRPC
 import TLS
 
@@ -86,8 +87,8 @@ struct DiffCommand: AsyncParsableCommand {
         var description: String
     }
 
-    /// Every call of a capture file, in the order they completed.
-    static func calls(in path: String, keyLog: KeyLog = KeyLog()) throws(ReadError) -> [GRPCCall] {
+    /// Every call of a capture file (of the packets `filter` keeps), in the order they completed.
+    static func calls(in path: String, keyLog: KeyLog = KeyLog(), filter: (@Sendable (CapturedPacket) -> Bool)? = nil) throws(ReadError) -> [GRPCCall] {
         var file: InputFile
         do { file = try InputFile(path: path) } catch { throw ReadError(description: error.description) }
         defer { file.close() }
@@ -96,7 +97,7 @@ struct DiffCommand: AsyncParsableCommand {
         configuration.reportsLayerDetail = false
         configuration.describesFrames = false
         configuration.keyLog = keyLog
-        var session = CaptureSession(configuration: configuration)
+        var session = CaptureSession(configuration: configuration, filter: filter)
         var events: [AnalysisEvent] = []
         var calls: [GRPCCall] = []
         func collect() {

@@ -21,6 +21,7 @@ enum Main {
             case "annotate": await AnnotateCommand.main(Array(arguments.dropFirst()))
             case "diff": await DiffCommand.main(Array(arguments.dropFirst()))
             case "report": await ReportCommand.main(ReportCommand.arguments(Array(arguments.dropFirst())))
+            case "replay": await ReplayCommand.main(Array(arguments.dropFirst()))
             default: await GRPCDump.main(arguments)
             }
         }
@@ -36,7 +37,8 @@ struct GRPCDump: AsyncParsableCommand {
             Reads pcap or pcapng files (-r, or -r - for standard input) or captures live (-i). A filter \
             expression in tcpdump's syntax may follow the options, e.g. `grpcdump -r trace.pcap tcp port 50051`. \
             `grpcdump annotate` labels the bytes of one protobuf message; `grpcdump diff A B` compares \
-            two captures; `grpcdump report FILE -o page.html` draws one as an HTML page; `grpcdump serve` \
+            two captures; `grpcdump report FILE -o page.html` draws one as an HTML page; `grpcdump replay \
+            FILE --target HOST:PORT` sends its calls again and compares the answers; `grpcdump serve` \
             and `grpcdump call` are the reference gRPC server and client.
             """,
         version: "0.1.0")
@@ -51,7 +53,7 @@ struct GRPCDump: AsyncParsableCommand {
         if input.listInterfaces { return try LiveCommand.listInterfaces() }
         var types: MessageTypes?
         // Schemas are loaded only for views that show messages.
-        if output.layer == .grpc, output.verbose > 0 || output.json || output.hex {
+        if output.layer == .grpc, output.verbose > 0 || output.json || output.hex || output.export != nil {
             do {
                 types = try await SchemaLoader(options: schemas).load()
             } catch {
@@ -60,6 +62,9 @@ struct GRPCDump: AsyncParsableCommand {
             }
         }
         var request = ViewRequest(input: input, output: output, filter: calls.filter, types: types, preserveNames: schemas.preserveNames)
+        if output.export == .grpcurl {
+            request.export = GrpcurlExport(protoFiles: schemas.protos, importPaths: schemas.importPaths, protosets: schemas.protosets)
+        }
         do {
             request.keyLog = try keys.load(live: input.interface != nil)
         } catch {

@@ -24,8 +24,10 @@ struct LayerView {
         calls = CallView(verbosity: verbose, hex: hex, json: json)
     }
 
-    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool, live: Bool = false) {
+    mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool, live: Bool = false,
+                                 export: GrpcurlExport? = nil) {
         calls.filter = filter
+        calls.export = export
         calls.liveMessages = live
         calls.types = types
         calls.preserveNames = preserveNames

@@ -103,6 +103,20 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "JSON lines on standard output, one object per item (frame, connection …); see docs/.")
     var json = false
+
+    @Option(help: ArgumentHelp("Print each call as a command that sends it again: grpcurl (docs/replay.md).", valueName: "format"))
+    var export: ExportFormat?
+
+    func validate() throws {
+        if export != nil, json || layer != .grpc || hex || verbose > 0 || stats {
+            throw ValidationError("--export prints commands in place of the calls: it goes without --json, -x, -v, --stats and --layer")
+        }
+    }
+}
+
+/// What `--export` writes.
+enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
+    case grpcurl
 }
 
 /// Which calls to show.

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `grpcdump replay`: the reference capture's calls sent again to a reference server started for
+/// the test (loopback, a free port, stopped at the end), and to one with a changed behaviour.
+@Suite(.serialized, .timeLimit(.minutes(4)))
+struct ReplayTests {
+    static func server(_ arguments: [String] = []) throws -> (Background, Int) {
+        let server = try Background(CommandRunner.grpcdump, ["serve", "--port", "0", "--quiet", "--duration", "200"] + arguments,
+                                    waitFor: "listening on", onStandardError: false)
+        return (server, try #require(server.listeningPort))
+    }
+
+    @Test func theReferenceCaptureReplaysAsCapturedAgainstTheReferenceServer() throws {
+        let (server, port) = try Self.server()
+        defer { server.stop() }
+        // Captured timing: the two chats of the capture talk to each other through the server's room
+        // as they did; the log entries carry the server's clock, which no replay can match.
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:\(port)",
+                                                 "--timing", "captured", "--ignore-field", "time"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let calls = try CommandRunner.grpcdump(["-r", "captures/reference-lo.pcap"]).stdout.split(separator: "\n").count
+        #expect(result.stdout.contains("replayed \(calls) of \(calls) calls to 127.0.0.1:\(port): \(calls) answered as captured"), "\(result.stdout)")
+    }
+
+    @Test func aChangedServerShowsExactlyWhatChanged() throws {
+        let (server, port) = try Self.server(["--changed"])
+        defer { server.stop() }
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:\(port)",
+                                                 "--method", "*UserService/GetUser", "--json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let pairs = try #require(report["pairs"] as? [[String: Any]], "\(report.keys)")
+        #expect(!pairs.isEmpty)
+        for pair in pairs {
+            let changes = try #require(pair["changes"] as? [[String: Any]])
+            let paths = Set(changes.compactMap { $0["path"] as? String })
+            // user 1: one field; user 2: not found any more (its status, and the answer it no longer has).
+            if paths == ["response[0].email"] {
+                #expect(changes.first?["a"] as? String == #""ada@example.com""#)
+                #expect(changes.first?["b"] as? String == #""ada@example.org""#)
+            } else {
+                #expect(paths.contains("status"), "\(changes)")
+                let status = try #require(changes.first { $0["path"] as? String == "status" })
+                #expect(status["a"] as? String == "OK")
+                #expect(status["b"] as? String == #"NOT_FOUND "user 2 not found""#)
+            }
+        }
+    }
+
+    @Test func dryRunSendsNothingAndSaysWhatItWouldSend() throws {
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:9", "--dry-run",
+                                                 "--method", "*GetUser", "--status", "NOT_FOUND", "--header", "x-request-id: replay-1", "--strip-header", "authorization"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "/userservice.UserService/GetUser to 127.0.0.1:9: 1 message (3 bytes); x-request-id: replay-1\n")
+    }
+
+    @Test func anUnreachableTargetIsTrouble() throws {
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:9", "--method", "*Check"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot replay to 127.0.0.1:9"), "\(result.stderr)")
+    }
+
+    @Test func badArgumentsAreUsageErrors() throws {
+        for arguments in [["--target", "nowhere"], ["--target", "h:1", "--cert", "c.pem"], ["--target", "h:1", "--header", "no colon"],
+                          ["--target", "h:1", "--plaintext", "--tls"], ["--target", "h:1", "--concurrency", "0"]] {
+            let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap"] + arguments)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        }
+    }
+}
