@@ -4,7 +4,7 @@ captures/reference-grpcio-server.pcap: the Swift reference client (`grpcdump cal
 grpcio's HTTP/2 stack. Same users, tokens, headers, trailers and error details as the Swift
 server (Sources/Reference), messages from the .proto in dissectors/ (no generated code).
 Needs grpcio, grpcio-status, googleapis-common-protos and protoc. Run by captures/record.sh.
-Usage: grpcio-server.py PORT SECONDS
+Usage: grpcio-server.py PORT SECONDS  (PORT 0: any free port)
 """
 import os, queue, subprocess, sys, threading, time
 from concurrent import futures
@@ -145,7 +145,7 @@ def main():
         "CreateUsers": handler("stream_unary", create_users, CreateUserRequest),
         "Chat": handler("stream_stream", chat, ChatMessage),
     }),))
-    server.add_insecure_port(f"127.0.0.1:{port}")
+    port = server.add_insecure_port(f"127.0.0.1:{port}")  # 0: any free port, the one bound is printed
     server.start()
     print(f"listening on 127.0.0.1:{port}", flush=True)
     time.sleep(seconds)

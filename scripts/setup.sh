@@ -9,7 +9,8 @@
 #                 tests compare grpcdump's .proto parser with protoc on real-world .proto files
 #   chromium, chromium-driver, curl
 #                 tests load `grpcdump report` pages in headless Chromium and click in them (WebDriver)
-# and from PyPI grpcio-tools (a newer protoc, with editions 2023, and its .proto files).
+# and from PyPI grpcio-tools (a newer protoc, with editions 2023, and its .proto files) and
+# grpcio-status (the Python grpcio server `grpcdump replay` is tested against).
 set -euo pipefail
 packages=(libpcap-dev zlib1g-dev libssl-dev tcpdump tshark protobuf-compiler libprotobuf-dev grpc-proto chromium chromium-driver curl)
 missing=()
@@ -26,5 +27,10 @@ fi
 if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
     echo "setup: installing grpcio-tools from PyPI" >&2
     python3 -m pip install --quiet --disable-pip-version-check grpcio-tools==1.85.1
+fi
+# grpcio-status (with googleapis-common-protos): the Python grpcio server replay is tested against.
+if ! python3 -c 'import grpc_status, google.rpc' 2>/dev/null; then
+    echo "setup: installing grpcio-status from PyPI" >&2
+    python3 -m pip install --quiet --disable-pip-version-check grpcio-status==1.85.1
 fi
 command -v swift >/dev/null || { echo "setup: Swift 6.3 is required (https://www.swift.org/install/linux/)" >&2; exit 1; }

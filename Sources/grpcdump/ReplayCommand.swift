@@ -133,6 +133,8 @@ struct ReplayCommand: AsyncParsableCommand {
             // A status the captured client derived (a deadline it reset, a cancel) has grpcdump's
             // words for a message, not the server's: the code alone is compared.
             if let captured = call.status, captured.source != .trailers, status?.code == captured.code.rawValue { status?.message = captured.message }
+            // An empty grpc-message is no message (the client library does not tell them apart).
+            if let captured = call.status, captured.message == "", (status?.message ?? "").isEmpty { status?.message = "" }
             pairs.append((call, .replayed(of: call, responseHeaders: outcome.responseHeaders, responses: outcome.responses, trailers: outcome.trailers,
                                           status: status, start: outcome.start, end: outcome.end)))
         }

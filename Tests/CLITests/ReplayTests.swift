@@ -48,6 +48,40 @@ struct ReplayTests {
         }
     }
 
+    /// Python grpcio (PyPI) with its dependencies, as scripts/setup.sh installs them.
+    static let grpcioAvailable = (try? CommandRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import grpc, grpc_status, google.rpc"]))?.status == 0
+        && CommandRunner.which("protoc") != nil
+
+    @Test(.enabled(if: grpcioAvailable, "Python grpcio, grpcio-status or protoc missing"))
+    func aCaptureOfAGrpcioServerReplaysAsCapturedAgainstIt() throws {
+        let server = try Background(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "captures/grpcio-server.py", "0", "120"],
+                                    waitFor: "listening on", onStandardError: false)
+        defer { server.stop() }
+        let port = try #require(server.listeningPort)
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-grpcio-server.pcap", "--target", "127.0.0.1:\(port)",
+                                                 "--timing", "captured"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("replayed 12 of 12 calls to 127.0.0.1:\(port): 12 answered as captured"), "\(result.stdout)")
+    }
+
+    @Test func mutualTLSCallsReplayWithTheClientCertificate() throws {
+        let directory = try CommandRunner.temporaryDirectory("replay-mtls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (server, port) = try Self.server(["--mtls", "--cert-dir", directory.path])
+        defer { server.stop() }
+        let pem = { (name: String) in directory.appendingPathComponent(name).path }
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-mtls12.pcap", "--keylog", "captures/reference-mtls12.keys",
+                                                 "--target", "127.0.0.1:\(port)", "--cacert", pem("ca.pem"), "--cert", pem("client.pem"),
+                                                 "--key", pem("client-key.pem"), "--servername", "localhost", "--timing", "captured"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("replayed 4 of 4 calls to 127.0.0.1:\(port): 4 answered as captured"), "\(result.stdout)")
+        // Without the client certificate the server refuses the handshake: every call fails the same way.
+        let refused = try CommandRunner.grpcdump(["replay", "captures/reference-mtls12.pcap", "--keylog", "captures/reference-mtls12.keys",
+                                                  "--target", "127.0.0.1:\(port)", "--cacert", pem("ca.pem"), "--servername", "localhost"])
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stdout.contains("status: OK → UNAVAILABLE"), "\(refused.stdout)")
+    }
+
     @Test func dryRunSendsNothingAndSaysWhatItWouldSend() throws {
         let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:9", "--dry-run",
                                                  "--method", "*GetUser", "--status", "NOT_FOUND", "--header", "x-request-id: replay-1", "--strip-header", "authorization"])
