@@ -89,7 +89,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["WireCore", "ByteStream", "Reassembly", "TLS", "HTTP2", "GRPC", "Protobuf", "Analysis", "Render", "Zlib"]),
         // `grpcdump replay`: captured calls sent again with grpc-swift's client, as raw bytes.
         .target(name: "Replay", dependencies: [
-            "WireCore", "GRPC",
+            "WireCore", "Capture", "Packet", "GRPC",
             .product(name: "GRPCCore", package: "grpc-swift-2"),
             .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -36,13 +36,14 @@ public struct ReplayTarget: Sendable {
         self.authority = authority
     }
 
-    func context() throws -> NIOSSLContext? {
+    func context(keyLog: NIOSSLKeyLogCallback? = nil) throws -> NIOSSLContext? {
         guard let tls else { return nil }
         var config = TLSConfiguration.makeClientConfiguration()
         if let ca = tls.caCertificate { config.trustRoots = .file(ca) }
         if let certificate = tls.certificate { config.certificateChain = try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) } }
         if let key = tls.privateKey { config.privateKey = .file(key) }
         config.applicationProtocols = ["h2"]
+        config.keyLogCallback = keyLog
         return try NIOSSLContext(configuration: config)
     }
 }
@@ -51,8 +52,12 @@ public struct ReplayTarget: Sendable {
 /// bidirectional stream at the HTTP/2 level (requests in their captured order, then the end of the
 /// stream; responses collected as they come), which is what each kind is on the wire.
 public enum ReplayClient {
-    public static func with<Result: Sendable>(_ target: ReplayTarget, _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result) async throws -> Result {
-        let context = try target.context()
+    /// Runs `body` with a client connected to `target`; `recorder` records its connections.
+    public static func with<Result: Sendable>(_ target: ReplayTarget, recorder: ReplayRecorder? = nil,
+                                              _ body: @Sendable (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result) async throws -> Result {
+        var keyLog: NIOSSLKeyLogCallback?
+        if let recorder { keyLog = { line in recorder.keyLog(line) } }
+        let context = try target.context(keyLog: keyLog)
         let serverName = target.tls?.serverName ?? target.host
         let isIPv4 = target.host.split(separator: ".").count == 4 && target.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
         let transport = try HTTP2ClientTransport.Posix(
@@ -61,11 +66,18 @@ public enum ReplayClient {
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
                 config.http2.authority = target.authority ?? (context == nil ? nil : serverName)
-                if let context {
+                if context != nil || recorder != nil {
+                    // TLS first in each new connection's pipeline, and the recorder before it, at the socket.
                     config.channelDebuggingCallbacks.onCreateTCPConnection = { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(
-                                NIOSSLClientHandler(context: context, serverHostname: isIPv4 && target.tls?.serverName == nil ? nil : serverName), position: .first)
+                            if let context {
+                                try channel.pipeline.syncOperations.addHandler(
+                                    NIOSSLClientHandler(context: context, serverHostname: isIPv4 && target.tls?.serverName == nil ? nil : serverName), position: .first)
+                            }
+                            if let recorder {
+                                try channel.pipeline.syncOperations.addHandler(
+                                    recorder.handler(), position: .first)
+                            }
                         }
                     }
                 }

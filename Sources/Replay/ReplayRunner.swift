@@ -16,9 +16,9 @@ public struct ReplayRunner: Sendable {
         self.startOffsets = startOffsets
     }
 
-    public func run(_ requests: [ReplayRequest?], to target: ReplayTarget) async throws -> [ReplayOutcome?] {
+    public func run(_ requests: [ReplayRequest?], to target: ReplayTarget, recorder: ReplayRecorder? = nil) async throws -> [ReplayOutcome?] {
         let startOffsets = startOffsets
-        return try await ReplayClient.with(target) { client in
+        return try await ReplayClient.with(target, recorder: recorder) { client in
             await withTaskGroup(of: (Int, ReplayOutcome).self) { group in
                 var outcomes = [ReplayOutcome?](repeating: nil, count: requests.count)
                 let clock = ContinuousClock(), started = clock.now

@@ -52,6 +52,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("header"), help: ArgumentHelp("Add or replace this metadata entry on every call; repeatable.", valueName: "name: value")) var headers: [String] = []
     @Option(name: .customLong("strip-header"), help: ArgumentHelp("Leave this captured metadata entry out; repeatable.", valueName: "name")) var strippedHeaders: [String] = []
     @Flag(name: .customLong("dry-run"), help: "Print what would be sent, and send nothing.") var dryRun = false
+    @Option(help: ArgumentHelp("Record the replayed traffic (with its TLS secrets) as this pcapng file.", valueName: "file.pcapng")) var save: String?
 
     @Option(name: .customLong("ignore-header"), help: ArgumentHelp("Leave this header, metadata or trailer out of the comparison; repeatable.", valueName: "name"))
     var ignoredHeaders: [String] = []
@@ -106,6 +107,7 @@ struct ReplayCommand: AsyncParsableCommand {
             TextOutput.error("cannot replay to \(target): \(problem)")
             throw ExitCode(2)
         }
+        let recorder = save.map { _ in ReplayRecorder() }
         let useTLS = tls || cacert != nil || cert != nil
         let destination = ReplayTarget(host: host, port: port, tls: useTLS ? .init(caCertificate: cacert, certificate: cert, privateKey: key, serverName: servername) : nil,
                                        authority: authority)
@@ -113,10 +115,17 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             let first = captured.map(\.start).min()
             let offsets = timing == .captured ? captured.map { $0.start.nanoseconds(since: first!) } : nil
-            outcomes = try await ReplayRunner(concurrency: concurrency, rate: rate, startOffsets: offsets).run(plans.map { try? $0.get() }, to: destination)
+            outcomes = try await ReplayRunner(concurrency: concurrency, rate: rate, startOffsets: offsets)
+                .run(plans.map { try? $0.get() }, to: destination, recorder: recorder)
         } catch {
             TextOutput.error("cannot replay to \(target): \(error)")
             throw ExitCode(2)
+        }
+        if let save, let recorder {
+            do { try Data(recorder.pcapng()).write(to: URL(fileURLWithPath: save)) } catch {
+                TextOutput.error("cannot write '\(save)': \((error as NSError).localizedDescription)")
+                throw ExitCode(2)
+            }
         }
         if let failure = outcomes.compactMap({ $0?.failure }).first {
             TextOutput.error("cannot replay to \(target): \(failure)")

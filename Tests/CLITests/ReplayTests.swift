@@ -70,11 +70,18 @@ struct ReplayTests {
         let (server, port) = try Self.server(["--mtls", "--cert-dir", directory.path])
         defer { server.stop() }
         let pem = { (name: String) in directory.appendingPathComponent(name).path }
+        let saved = directory.appendingPathComponent("replayed.pcapng").path
         let result = try CommandRunner.grpcdump(["replay", "captures/reference-mtls12.pcap", "--keylog", "captures/reference-mtls12.keys",
                                                  "--target", "127.0.0.1:\(port)", "--cacert", pem("ca.pem"), "--cert", pem("client.pem"),
-                                                 "--key", pem("client-key.pem"), "--servername", "localhost", "--timing", "captured"])
+                                                 "--key", pem("client-key.pem"), "--servername", "localhost", "--timing", "captured", "--save", saved])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("replayed 4 of 4 calls to 127.0.0.1:\(port): 4 answered as captured"), "\(result.stdout)")
+        // --save: the replayed traffic as a capture with its TLS secrets, decrypted when read back.
+        let reread = try CommandRunner.grpcdump(["-r", saved])
+        #expect(reread.status == 0)
+        let lines = reread.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && lines.allSatisfy { $0.hasSuffix("[TLS 1.3]") && $0.contains("→ 127.0.0.1:\(port) /userservice.UserService/") }, "\(reread.stdout)")
+        #expect(reread.stderr.contains("TLS: 1 connection, 1 decrypted"), "\(reread.stderr)")
         // Without the client certificate the server refuses the handshake: every call fails the same way.
         let refused = try CommandRunner.grpcdump(["replay", "captures/reference-mtls12.pcap", "--keylog", "captures/reference-mtls12.keys",
                                                   "--target", "127.0.0.1:\(port)", "--cacert", pem("ca.pem"), "--servername", "localhost"])
