@@ -15,10 +15,10 @@ public enum ReferenceServer {
     /// `body` with the port it listens on, then shuts down gracefully.
     public static func with<Result: Sendable>(
         host: String = "127.0.0.1", port: Int = 0, tls: ReferenceTLS? = nil, reflection: Set<ReflectionVersion> = Set(ReflectionVersion.allCases),
-        changed: Bool = false, log: CallLog = .silent, _ body: @Sendable (Int) async throws -> Result
+        changed: Bool = false, compression accepted: Bool = true, log: CallLog = .silent, _ body: @Sendable (Int) async throws -> Result
     ) async throws -> Result {
         var compression = HTTP2ServerTransport.Config.Compression.defaults
-        compression.enabledAlgorithms = .all
+        compression.enabledAlgorithms = accepted ? .all : .none
         var rpc = HTTP2ServerTransport.Config.RPC.defaults
         rpc.maxRequestPayloadSize = 16 << 20
         var connection = HTTP2ServerTransport.Config.Connection.defaults

@@ -86,8 +86,23 @@ public enum ReplayClient {
     }
 
     /// Sends one call; never throws: what went wrong is in the outcome. `paced`: each request
-    /// message is sent as long after the call's start as it was in the capture.
+    /// message is sent as long after the call's start as it was in the capture. A call compressed
+    /// as captured that the target refuses for its compression (UNIMPLEMENTED naming it, gRPC doc
+    /// "compression.md") is sent again uncompressed, and the outcome says so.
     public static func send(_ request: ReplayRequest, with client: GRPCClient<HTTP2ClientTransport.Posix>, paced: Bool = false) async -> ReplayOutcome {
+        let outcome = await sendOnce(request, with: client, paced: paced)
+        guard let compression = request.compression, outcome.responses.isEmpty, let status = outcome.status,
+              status.code == RPCError.Code.unimplemented.rawValue,
+              let message = status.message?.lowercased(), message.contains("compress") || message.contains(compression)
+        else { return outcome }
+        var uncompressed = request
+        uncompressed.compression = nil
+        var retried = await sendOnce(uncompressed, with: client, paced: paced)
+        retried.note = "sent uncompressed: the target does not accept \(compression)"
+        return retried
+    }
+
+    private static func sendOnce(_ request: ReplayRequest, with client: GRPCClient<HTTP2ClientTransport.Posix>, paced: Bool) async -> ReplayOutcome {
         let started = Timestamp.now
         let clock = ContinuousClock(), start = clock.now
         let streaming = StreamingClientRequest<[UInt8]>(metadata: request.gRPCMetadata) { writer in

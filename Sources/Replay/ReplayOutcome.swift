@@ -12,6 +12,8 @@ public struct ReplayOutcome: Sendable {
     public var end: Timestamp
     /// A failure that is not the server's answer (the connection could not be made, …).
     public var failure: String?
+    /// How the call was sent otherwise than captured (without its compression, …).
+    public var note: String?
 
     static func headers(_ metadata: Metadata) -> [(name: String, value: String)] {
         metadata.map { ($0.key, $0.value.encoded()) }

@@ -133,11 +133,13 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         var pairs: [(a: GRPCCall, b: GRPCCall)] = []
         var notSent: [String] = []
+        var notes: [String] = []
         for ((call, plan), outcome) in zip(zip(captured, plans), outcomes) {
             guard let outcome, case .success = plan else {
                 if case let .failure(problem) = plan { notSent.append("\(call.path ?? "stream \(call.streamID)") (stream \(call.streamID)): \(problem)") }
                 continue
             }
+            if let note = outcome.note { notes.append("\(call.path ?? "stream \(call.streamID)") (stream \(call.streamID)): \(note)") }
             var status = outcome.status
             // A status the captured client derived (a deadline it reset, a cancel) has grpcdump's
             // words for a message, not the server's: the code alone is compared.
@@ -154,6 +156,7 @@ struct ReplayCommand: AsyncParsableCommand {
         } else {
             for line in DiffReport.lines(diff, nameA: file, nameB: target, callsA: pairs.count, callsB: pairs.count) { out.line(line) }
             for line in notSent { out.line("not sent again: " + line) }
+            for line in notes { out.line("note: " + line) }
             out.line("replayed \(pairs.count) of \(captured.count) calls to \(target): \(diff.pairs.filter(\.changes.isEmpty).count) answered as captured")
         }
         out.flush()

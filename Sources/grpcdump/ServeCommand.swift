@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     var reflection = "v1,v1alpha"
     @Flag(help: "A second behaviour, for testing replay: user 1's email differs and user 2 is not found.")
     var changed = false
+    @Flag(name: .customLong("no-compression"), help: "Accept no compressed request (gzip, deflate): UNIMPLEMENTED, as gRPC specifies.")
+    var noCompression = false
     @OptionGroup var tlsOptions: TLSOptions
 
     func validate() throws { _ = try reflectionVersions() }
@@ -33,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         let duration = duration
         let tls = try tlsOptions.settings()
         let mode = tls.map { $0.mutual ? " (mTLS)" : " (TLS)" } ?? ""
-        try await ReferenceServer.with(host: host, port: port, tls: tls, reflection: try reflectionVersions(), changed: changed, log: log) { port in
+        try await ReferenceServer.with(host: host, port: port, tls: tls, reflection: try reflectionVersions(), changed: changed,
+                                       compression: !noCompression, log: log) { port in
             TextOutput.immediate("listening on \(host):\(port)\(mode)")
             if let duration { try await Task.sleep(for: .seconds(duration)) } else { while true { try await Task.sleep(for: .seconds(3600)) } }
         }

@@ -89,6 +89,16 @@ struct ReplayTests {
         #expect(refused.stdout.contains("status: OK → UNAVAILABLE"), "\(refused.stdout)")
     }
 
+    @Test func compressedCallsGoUncompressedToATargetThatRefusesTheirCompression() throws {
+        let (server, port) = try Self.server(["--no-compression"])
+        defer { server.stop() }
+        let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:\(port)", "--method", "*ListUsers"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("sent uncompressed: the target does not accept gzip"), "\(result.stdout)")
+        #expect(result.stdout.contains("sent uncompressed: the target does not accept deflate"))
+        #expect(result.stdout.contains("replayed 4 of 4 calls to 127.0.0.1:\(port): 4 answered as captured"), "\(result.stdout)")
+    }
+
     @Test func dryRunSendsNothingAndSaysWhatItWouldSend() throws {
         let result = try CommandRunner.grpcdump(["replay", "captures/reference-lo.pcap", "--target", "127.0.0.1:9", "--dry-run",
                                                  "--method", "*GetUser", "--status", "NOT_FOUND", "--header", "x-request-id: replay-1", "--strip-header", "authorization"])
