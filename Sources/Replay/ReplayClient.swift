@@ -3,6 +3,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import NIOCore
 import NIOSSL
+import Packet
 import WireCore
 
 /// Where calls are sent again, and how: plaintext HTTP/2 (prior knowledge) or TLS (the system's
@@ -59,9 +60,15 @@ public enum ReplayClient {
         if let recorder { keyLog = { line in recorder.keyLog(line) } }
         let context = try target.context(keyLog: keyLog)
         let serverName = target.tls?.serverName ?? target.host
-        let isIPv4 = target.host.split(separator: ".").count == 4 && target.host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        // An address, not a name: no SNI unless --servername gives one (RFC 6066 §3).
+        let literal = IPAddress(target.host)
+        let resolvable: any ResolvableTarget = switch literal {
+        case .v4?: .ipv4(address: target.host, port: target.port)
+        case .v6?: .ipv6(address: target.host, port: target.port)
+        case nil: .dns(host: target.host, port: target.port)
+        }
         let transport = try HTTP2ClientTransport.Posix(
-            target: isIPv4 ? .ipv4(address: target.host, port: target.port) : .dns(host: target.host, port: target.port),
+            target: resolvable,
             transportSecurity: context == nil ? .plaintext : .customSecure,
             config: .defaults { config in
                 config.compression.enabledAlgorithms = .all
@@ -72,11 +79,10 @@ public enum ReplayClient {
                         channel.eventLoop.makeCompletedFuture {
                             if let context {
                                 try channel.pipeline.syncOperations.addHandler(
-                                    NIOSSLClientHandler(context: context, serverHostname: isIPv4 && target.tls?.serverName == nil ? nil : serverName), position: .first)
+                                    NIOSSLClientHandler(context: context, serverHostname: literal != nil && target.tls?.serverName == nil ? nil : serverName), position: .first)
                             }
                             if let recorder {
-                                try channel.pipeline.syncOperations.addHandler(
-                                    recorder.handler(), position: .first)
+                                try channel.pipeline.syncOperations.addHandler(recorder.handler(), position: .first)
                             }
                         }
                     }

@@ -98,7 +98,8 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let edits = ReplayEdits(added: headers.compactMap(ReplayEdits.header), stripped: Set(strippedHeaders.map { $0.lowercased() }))
         let plans = captured.map { call in Result { () throws(ReplayRequest.Problem) in edits.apply(to: try ReplayRequest(call)) } }
-        let (host, port) = CallCommand.split(target)!
+        var (host, port) = CallCommand.split(target)!
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }  // [::1]:50051
         if dryRun {
             for (call, plan) in zip(captured, plans) { TextOutput.immediate(ReplayEdits.describe(call, plan, target: target)) }
             return
