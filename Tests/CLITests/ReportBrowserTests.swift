@@ -62,6 +62,13 @@ struct ReportBrowserTests {
         for id in 1...calls { #expect(dom.contains(#"data-call-id="\#(id)""#), "call \(id) has no bar") }
     }
 
+    @Test func theCaptureSectionNamesConnectionsThatWereNotDecrypted() throws {
+        let page = try Self.report("reference-tls.pcap")  // no key log
+        let dom = try Self.renderedDOM(page)
+        #expect(try Self.count(##"<li><a href="#connection-\d+">connection \d+</a> [^<]*: TLS not decrypted: no key log given \(\d+ records left encrypted\)</li>"##, in: dom) > 0)
+        #expect(dom.contains("No calls."))
+    }
+
     @Test func stallsAreShadedOnTheFlowControlChartOfTheUpload() throws {
         let page = try Self.report("reference-lo.pcap")
         let dom = try Self.renderedDOM(page)
