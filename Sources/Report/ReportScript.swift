@@ -44,7 +44,7 @@ enum ReportScript {
       const STATUS_NAMES = ["OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
         "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
         "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"];
-      const STATUS_COLOURS = ["#2e9e4f", "#8a96a3", "#c0392b", "#e0a100", "#e8710a", "#d4a017", "#b8860b", "#a83279", "#8e5a2b",
+      const STATUS_COLOURS = ["#2e9e4f", "#8a96a3", "#c0392b", "#e0a100", "#e8710a", "#0f8b8d", "#b8860b", "#a83279", "#8e5a2b",
         "#c79a00", "#9c6b00", "#b38f00", "#6c4bc1", "#d63031", "#e84393", "#7f1d1d", "#a83279"];
       const statusName = (code) => code < 0 ? "INCOMPLETE" : (STATUS_NAMES[code] || "CODE_" + code);
       const statusColour = (code) => code < 0 ? "#9aa5b1" : (STATUS_COLOURS[code] || "#555");

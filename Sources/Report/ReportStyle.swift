@@ -78,7 +78,9 @@ enum ReportStyle {
         .series-stream { stroke-dasharray: 4 3; stroke-width: 1; opacity: 0.75; }
         .update-mark { stroke: none; }
         .hist { display: inline-block; vertical-align: middle; }
-        .status { display: inline-block; padding: 0 6px; border-radius: 8px; color: #fff; background: var(--c); font-size: 11px; font-weight: 600; }
+        .status { display: inline-block; padding: 0 6px; margin: 1px 0; border-radius: 8px; color: #fff; background: var(--c); font-size: 11px; font-weight: 600; white-space: nowrap; }
+        #methods, #connections { overflow-x: auto; }
+        #methods td.mono { overflow-wrap: anywhere; min-width: 22em; }
         .error-group { border: 1px solid var(--line); border-left: 4px solid var(--c); padding: 6px 10px; margin-bottom: 8px; }
         details summary { cursor: pointer; color: var(--accent); }
         #detail { position: fixed; top: 0; right: 0; bottom: 0; width: min(720px, 100%); z-index: 10; background: #fff; border-left: 1px solid var(--line); box-shadow: -4px 0 16px rgba(0,0,0,.15); display: flex; flex-direction: column; }
