@@ -64,10 +64,9 @@ public struct Report {
         return ids
     }
 
-    /// Every connection's stalls with the call each held up, longest first.
-    func stalls() -> [(connection: Int, stall: FlowStall, call: Int?)] {
-        let ids = callIDs()
-        return connections.flatMap { connection in
+    /// Every connection's stalls with the call each held up, longest first (`ids`: `callIDs()`).
+    func stalls(ids: [Int: [UInt32: Int]]) -> [(connection: Int, stall: FlowStall, call: Int?)] {
+        connections.flatMap { connection in
             connection.stalls.stalls.map { (connection.index, $0, ids[connection.index]?[$0.blockedStream]) }
         }.sorted { $0.stall.durationNanoseconds > $1.stall.durationNanoseconds
             || $0.stall.durationNanoseconds == $1.stall.durationNanoseconds && ($0.connection, $0.stall.start) < ($1.connection, $1.stall.start) }

@@ -51,7 +51,7 @@ extension Report {
                 }
             }
             object.add("stalls") { json in
-                json.array(stalls().prefix(Self.listedStalls)) { json, item in writeStall(item.stall, connection: item.connection, call: item.call, into: &json) }
+                json.array(stalls(ids: ids).prefix(Self.listedStalls)) { json, item in writeStall(item.stall, connection: item.connection, call: item.call, into: &json) }
             }
         }
         return json

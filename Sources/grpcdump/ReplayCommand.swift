@@ -83,6 +83,8 @@ struct ReplayCommand: AsyncParsableCommand {
         options.ignoredHeaders = ReplayEdits.notCompared.union(ignoredHeaders.map { $0.lowercased() })
         options.ignoredFields = ignoredFields
         options.latencyThresholdPercent = latencyThreshold ?? .infinity
+        // The calls --method and --status choose (the filter expression chooses packets).
+        let chosen = CallFilter(methodGlob: method, statuses: status.compactMap(StatusCode.init(nameOrNumber:)))
         let captured: [GRPCCall]
         do {
             options.types = try await SchemaLoader(options: schemas).load()
@@ -91,7 +93,8 @@ struct ReplayCommand: AsyncParsableCommand {
                 let compiled = try BPFFilter(expression: filter.joined(separator: " "))
                 packetFilter = { (try? compiled.matches($0)) ?? false }
             }
-            captured = try DiffCommand.calls(in: file, keyLog: try keys.load(), filter: packetFilter).filter(chosen)
+            captured = try DiffCommand.calls(in: file, keyLog: try keys.load(), filter: packetFilter)
+                .filter { chosen.matches($0, endpoints: nil) }
         } catch let error as CustomStringConvertible {
             TextOutput.error(error.description)
             throw ExitCode(2)
@@ -186,9 +189,6 @@ struct ReplayCommand: AsyncParsableCommand {
         return problem
     }
 
-    private func chosen(_ call: GRPCCall) -> Bool {
-        CallFilter(methodGlob: method, statuses: status.compactMap(StatusCode.init(nameOrNumber:))).matches(call, endpoints: nil)
-    }
 }
 
 /// `--timing`.

@@ -43,7 +43,7 @@ struct ReportOfCaptureTests {
 
     @Test func theUploadIsHeldUpByFlowControlAndTheStallsNameIt() throws {
         let report = try Self.report("reference-lo.pcap")
-        let stalls = report.stalls()
+        let stalls = report.stalls(ids: report.callIDs())
         #expect(!stalls.isEmpty)
         let uploads = Set(report.calls.filter { $0.method == "/reference.FileService/UploadFile" }.map(\.id))
         for item in stalls {
