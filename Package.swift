@@ -144,7 +144,7 @@ let package = Package(
             .product(name: "NIOHPACK", package: "swift-nio-http2"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
-        .testTarget(name: "HTTP2Tests", dependencies: ["ByteStream", "HTTPExchange", "HTTP2", "Analysis", "Reassembly", "TestSupport"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["ByteStream", "HTTPExchange", "HTTP2", "Analysis", "Reassembly", "TestSupport", "WireCore"]),
         .testTarget(name: "GRPCTests", dependencies: ["ByteStream", "HTTPExchange", "GRPC", "HTTP2", "Analysis", "Reassembly", "TestSupport", "Zlib"]),
         .testTarget(name: "ProtobufTests", dependencies: ["Protobuf", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "GRPC", "Packet", "Protobuf", "Analysis", "Capture", "TestSupport"]),

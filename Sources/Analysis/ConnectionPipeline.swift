@@ -70,6 +70,7 @@ struct ConnectionPipeline: Sendable {
     private var calls: CallAssembler?
     /// Scratch arrays reused from event to event (their storage, not their contents).
     private var tlsOutputs: [TLSOutput] = []
+    private var tlsSpare: [TLSOutput] = []
     private var http2Events: [HTTP2Event] = []
     private var http1Outputs: [HTTP1Output] = []
     private var exchangeEvents: [ExchangeEvent] = []
@@ -116,8 +117,15 @@ struct ConnectionPipeline: Sendable {
 
     /// Hands TLS's plaintext to the next layer; its handshake notes and session to the views.
     private mutating func forwardTLS(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
-        let outputs = tlsOutputs
-        tlsOutputs.removeAll(keepingCapacity: true)
+        // The outputs are taken and the spare array left in their place, so that neither is
+        // allocated again (a copy of `tlsOutputs` emptied in place would be, every packet).
+        var outputs = tlsSpare
+        tlsSpare = []
+        swap(&outputs, &tlsOutputs)
+        defer {
+            outputs.removeAll(keepingCapacity: true)
+            tlsSpare = outputs
+        }
         for output in outputs {
             switch output {
             case let .stream(plaintext):

@@ -21,7 +21,7 @@ public struct CallAssembler: Sendable {
     }
 
     public let configuration: Configuration
-    private var streams: [UInt32: CallProgress] = [:]
+    private var streams = StreamMap<CallProgress>()
     /// Streams whose call was already reported: frames still arriving for them (after a reset)
     /// do not open a new call. The most recent `maxFinished` are remembered (in `finishedOrder`,
     /// oldest from its start): late frames come soon after the end, and a connection may carry
@@ -70,9 +70,9 @@ public struct CallAssembler: Sendable {
         // The call is worked on in place in the table, so that its message buffers are uniquely
         // referenced and grow in place (a copy would make every body chunk copy the partial message).
         if let index = streams.index(forKey: key) {
-            let ended = streams.values[index].apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC,
-                                                    outputs: &outputScratch, arrived: &arrived)
-            if !carriesGRPC, streams.values[index].call.callProtocol == .grpc, !streams.values[index].call.protocolInferred { carriesGRPC = true }
+            let ended = streams[valueAt: index].apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC,
+                                                      outputs: &outputScratch, arrived: &arrived)
+            if !carriesGRPC, streams[valueAt: index].call.callProtocol == .grpc, !streams[valueAt: index].call.protocolInferred { carriesGRPC = true }
             if ended { report(streams.remove(at: index).value, key: key, into: &calls) }
             return
         }
@@ -98,7 +98,7 @@ public struct CallAssembler: Sendable {
             openingOrder.keys.append(key)
             if openingOrder.keys.count - openingOrder.start > 2 * configuration.maxOpenCalls {
                 // Most of them ended: only the open ones are kept (amortised over the appends).
-                openingOrder = (openingOrder.keys[openingOrder.start...].filter { streams[$0] != nil }, 0)
+                openingOrder = (openingOrder.keys[openingOrder.start...].filter { streams.index(forKey: $0) != nil }, 0)
             }
         }
     }

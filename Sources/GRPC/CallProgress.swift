@@ -7,7 +7,7 @@ import WireCore
 struct CallProgress: Sendable {
     var call: GRPCCall
     /// Indexed by `Direction.rawValue`.
-    var deframers: [MessageDeframer]
+    var deframers: DirectionPair<MessageDeframer>
     /// Directions (bit `1 << Direction.rawValue`) that ended the stream.
     var ended: UInt8 = 0
     var sawResponseHeaders = false
@@ -23,7 +23,7 @@ struct CallProgress: Sendable {
 
     init(call: GRPCCall, maxMessageLength: Int) {
         self.call = call
-        deframers = [MessageDeframer(maxMessageLength: maxMessageLength), MessageDeframer(maxMessageLength: maxMessageLength)]
+        deframers = DirectionPair(MessageDeframer(maxMessageLength: maxMessageLength), MessageDeframer(maxMessageLength: maxMessageLength))
     }
 
     /// Both sides ended the stream, or it was reset.
@@ -207,4 +207,23 @@ struct TextBody: Sendable {
     var decoder = Base64Body()
     var start: Int64?
     var decoded: Int64 = 0
+}
+
+/// Two values indexed by `Direction.rawValue`, kept inline: an array of two would be allocated
+/// for every call.
+struct DirectionPair<Value: Sendable>: Sendable {
+    private var clientToServer: Value
+    private var serverToClient: Value
+
+    init(_ clientToServer: Value, _ serverToClient: Value) {
+        self.clientToServer = clientToServer
+        self.serverToClient = serverToClient
+    }
+
+    subscript(side: Int) -> Value {
+        get { side == 0 ? clientToServer : serverToClient }
+        _modify {
+            if side == 0 { yield &clientToServer } else { yield &serverToClient }
+        }
+    }
 }

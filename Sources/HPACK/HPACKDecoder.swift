@@ -79,6 +79,9 @@ public struct HPACKDecoder: Sendable {
     private mutating func decode(buffer: UnsafeBufferPointer<UInt8>, baseOffset: Int) -> HeaderBlock {
         var cursor = Cursor(bytes: buffer, baseOffset: baseOffset)
         var block = HeaderBlock(span: baseOffset..<(baseOffset + buffer.count))
+        // Every field takes a byte at least: room for the usual few, so that the array is not
+        // grown (and copied) at 1, 2, 4, 8 and 16 fields.
+        block.fields.reserveCapacity(min(buffer.count, 24))
         if sizeUpdateRequired {
             sizeUpdateRequired = false
             // RFC 7541 §4.2: after the maximum changes, a size update MUST open the next block.

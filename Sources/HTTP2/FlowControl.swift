@@ -14,7 +14,7 @@ struct SendWindows: Sendable {
     var connection: Int64 = defaultInitial
     /// Each stream's window less `streamShift`: a new SETTINGS_INITIAL_WINDOW_SIZE shifts them
     /// all at once (a SETTINGS flood must not cost a pass over every open stream).
-    private var storedStreams: [UInt32: Int64] = [:]
+    private var storedStreams = StreamMap<Int64>()
     private var streamShift: Int64 = 0
     /// The receiver's SETTINGS_INITIAL_WINDOW_SIZE for new streams.
     var initialStreamWindow: Int64 = defaultInitial
@@ -88,7 +88,7 @@ struct SendWindows: Sendable {
             } else {
                 notes.add("stream \(stream) window +\(increment)")
             }
-            if let (since, packet) = streamBlockedSince[stream], after > 0 {
+            if !streamBlockedSince.isEmpty, let (since, packet) = streamBlockedSince[stream], after > 0 {
                 notes.add("stream \(stream) unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
                 streamBlockedSince[stream] = nil
             }
@@ -102,7 +102,7 @@ struct SendWindows: Sendable {
         initialStreamWindow = value
         streamShift += delta
         notes.add({
-            let negative = storedStreams.filter { $0.value + streamShift < 0 }.keys.sorted()
+            let negative = zip(storedStreams.keys, storedStreams.values).filter { $0.1 + streamShift < 0 }.map(\.0).sorted()
             let count = storedStreams.count
             var note = "initial stream window \(value - delta) → \(value), \(count) open stream\(count == 1 ? "" : "s") adjusted by \(delta)"
             if !negative.isEmpty {
@@ -120,6 +120,6 @@ struct SendWindows: Sendable {
 
     mutating func forget(stream: UInt32) {
         storedStreams[stream] = nil
-        streamBlockedSince[stream] = nil
+        if !streamBlockedSince.isEmpty { streamBlockedSince[stream] = nil }
     }
 }

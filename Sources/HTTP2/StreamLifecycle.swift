@@ -1,3 +1,5 @@
+import WireCore
+
 /// The state of one stream as seen by an observer of both peers (RFC 9113 §5.1). The RFC names
 /// states from one endpoint's view; here "half-closed (client)" means the client has sent
 /// END_STREAM (the server's "half-closed (remote)").
@@ -14,7 +16,7 @@ public enum StreamState: String, Sendable, Hashable {
 /// `maxOpenStreams` streams at once: past that, the oldest is forgotten.
 struct StreamTable: Sendable {
     let maxOpenStreams: Int
-    private(set) var states: [UInt32: StreamState] = [:]
+    private(set) var states = StreamMap<StreamState>()
     /// Streams in the order they entered `states`, oldest from `entryHead`; streams closed since
     /// are skipped when the oldest is looked for, and dropped when the list is compacted.
     private var entryOrder: [UInt32] = []

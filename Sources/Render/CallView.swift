@@ -162,7 +162,14 @@ public struct CallView {
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method`
     private func head(_ time: Timestamp, _ ends: String, _ path: String?, _ streamID: UInt32) -> String {
-        time.timeOfDay() + ends + " " + (path ?? "stream \(streamID)")
+        // One string, with room for what the summary adds after the head (status, latency,
+        // counts): joining the parts with `+` would allocate once for each.
+        var line = time.timeOfDay()
+        line.reserveCapacity(line.utf8.count + ends.utf8.count + (path?.utf8.count ?? 20) + 48)
+        line += ends
+        line += " "
+        if let path { line += path } else { line += "stream \(streamID)" }
+        return line
     }
 
     private func paint(_ text: String, _ code: String) -> String {

@@ -36,12 +36,19 @@ final class AEADContext: @unchecked Sendable {
     /// The plaintext of `ciphertext` (the record's body before its 16-byte `tag`), or nil when
     /// the tag does not verify. `nonce` is 12 bytes.
     func open(nonce: [UInt8], aad: [UInt8], ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
+        nonce.withUnsafeBufferPointer { nonce in
+            aad.withUnsafeBufferPointer { aad in open(nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag) }
+        }
+    }
+
+    /// The same, with the nonce and additional data where the caller made them (on its stack).
+    func open(nonce: UnsafeBufferPointer<UInt8>, aad: UnsafeBufferPointer<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
         precondition(nonce.count == 12 && tag.count == 16)
         var verified = false
         let plaintext = [UInt8](unsafeUninitializedCapacity: max(ciphertext.count, 1)) { output, count in
             verified = ciphertext.withUnsafeBufferPointer { body in
                 tag.withUnsafeBufferPointer { tag in
-                    clibcrypto_aead_open(context, nonce, aad, Int32(aad.count), body.baseAddress, Int32(body.count),
+                    clibcrypto_aead_open(context, nonce.baseAddress, aad.baseAddress, Int32(aad.count), body.baseAddress, Int32(body.count),
                                          tag.baseAddress, output.baseAddress) == 1
                 }
             }

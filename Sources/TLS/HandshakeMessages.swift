@@ -3,23 +3,27 @@
 struct HandshakeAssembler: Sendable {
     private var buffer: [UInt8] = []
 
-    /// Plaintext of a handshake record; returns the complete messages (type, body).
-    mutating func append(_ fragment: [UInt8]) -> [(HandshakeType, ArraySlice<UInt8>)] {
-        buffer += fragment
+    /// Plaintext of a handshake record; returns the complete messages (type, body). A record that
+    /// holds whole messages (the usual case) is read where it is; only a message cut across
+    /// records is buffered.
+    mutating func append(_ fragment: ArraySlice<UInt8>) -> [(HandshakeType, ArraySlice<UInt8>)] {
+        let bytes: ArraySlice<UInt8>
+        if buffer.isEmpty {
+            bytes = fragment
+        } else {
+            buffer += fragment
+            bytes = buffer[...]
+        }
         var messages: [(HandshakeType, ArraySlice<UInt8>)] = []
-        var start = 0
-        while buffer.count - start >= 4 {
-            let length = Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
-            guard buffer.count - start - 4 >= length else { break }
-            messages.append((HandshakeType(rawValue: buffer[start]), buffer[start + 4..<start + 4 + length]))
+        var start = bytes.startIndex
+        while bytes.endIndex - start >= 4 {
+            let length = Int(bytes[start + 1]) << 16 | Int(bytes[start + 2]) << 8 | Int(bytes[start + 3])
+            guard bytes.endIndex - start - 4 >= length else { break }
+            messages.append((HandshakeType(rawValue: bytes[start]), bytes[start + 4..<start + 4 + length]))
             start += 4 + length
         }
-        if start > 0 {
-            let complete = messages.map { ($0.0, ArraySlice(Array($0.1))) }
-            buffer.removeFirst(start)
-            return complete
-        }
-        return []
+        buffer = Array(bytes[start...])
+        return messages
     }
 
     /// Bytes of a message still waiting for the rest (a handshake message cut short).

@@ -70,32 +70,39 @@ struct RecordProtection: Sendable {
     }
 
     private func openAEAD(_ record: TLSRecord, sequence: UInt64, _ protection: CipherSuite.Protection) -> Result<(ContentType, [UInt8]), Failure> {
-        let fragment = record.fragment[...]
-        let nonce: [UInt8]
-        let ciphertext: ArraySlice<UInt8>
-        let aad: [UInt8]
+        let fragment = record.fragment
         let isGCM12 = !isTLS13 && { if case .aesGCM = protection { true } else { false } }()
-        if isGCM12 {
-            // RFC 5288 §3: nonce = salt (4) ‖ explicit nonce (8, first in the record).
-            guard fragment.count >= 8 + 16 else { return .failure(.tooShort) }
-            nonce = keys.iv + fragment.prefix(8)
-            ciphertext = fragment.dropFirst(8)
-        } else {
-            // RFC 8446 §5.3, RFC 7905 §2: nonce = IV XOR the 64-bit sequence number, left-padded.
-            guard fragment.count >= 16 else { return .failure(.tooShort) }
-            nonce = Self.xorSequence(keys.iv, sequence)
-            ciphertext = fragment
+        // RFC 5288 §3: the TLS 1.2 GCM record starts with its 8-byte explicit nonce.
+        let ciphertext = isGCM12 ? fragment.dropFirst(8) : fragment
+        guard fragment.count >= (isGCM12 ? 8 : 0) + 16 else { return .failure(.tooShort) }
+        guard let aead else { return .failure(.authentication) }
+        // The nonce (12 bytes) and the additional data (5 or 13) are made on the stack.
+        let opened = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12 + 13) { scratch -> [UInt8]? in
+            let iv = keys.iv
+            if isGCM12 {
+                // RFC 5288 §3: nonce = salt (4) ‖ explicit nonce (8).
+                for index in 0..<4 { scratch[index] = iv[index] }
+                for (index, byte) in fragment.prefix(8).enumerated() { scratch[4 + index] = byte }
+            } else {
+                // RFC 8446 §5.3, RFC 7905 §2: nonce = IV XOR the 64-bit sequence number, left-padded.
+                for index in 0..<12 { scratch[index] = iv[index] }
+                for index in 0..<8 { scratch[4 + index] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * index)) }
+            }
+            let aadCount: Int
+            if isTLS13 {
+                // RFC 8446 §5.2: the record header.
+                aadCount = 5
+                Self.writeHeader(type: record.type.rawValue, version: record.version, length: fragment.count, into: scratch, at: 12)
+            } else {
+                // RFC 5246 §6.2.3.3: seq_num ‖ type ‖ version ‖ length of the plaintext.
+                aadCount = 13
+                for index in 0..<8 { scratch[12 + index] = UInt8(truncatingIfNeeded: sequence >> (56 - 8 * index)) }
+                Self.writeHeader(type: record.type.rawValue, version: record.version, length: ciphertext.count - 16, into: scratch, at: 20)
+            }
+            return aead.open(nonce: UnsafeBufferPointer(rebasing: scratch[0..<12]), aad: UnsafeBufferPointer(rebasing: scratch[12..<12 + aadCount]),
+                             ciphertext: ciphertext.dropLast(16), tag: ciphertext.suffix(16))
         }
-        if isTLS13 {
-            aad = record.header  // RFC 8446 §5.2: the record header.
-        } else {
-            // RFC 5246 §6.2.3.3: seq_num ‖ type ‖ version ‖ length of the plaintext.
-            aad = Self.be64(sequence) + [record.type.rawValue, UInt8(record.version >> 8), UInt8(record.version & 0xFF)]
-                + Self.be16(ciphertext.count - 16)
-        }
-        guard let aead, var plaintext = aead.open(nonce: nonce, aad: aad, ciphertext: ciphertext.dropLast(16), tag: ciphertext.suffix(16)) else {
-            return .failure(.authentication)
-        }
+        guard var plaintext = opened else { return .failure(.authentication) }
         guard isTLS13 else { return .success((record.type, plaintext)) }
         // RFC 8446 §5.2 TLSInnerPlaintext: content ‖ type ‖ zeros.
         while let last = plaintext.last, last == 0 { plaintext.removeLast() }
@@ -103,9 +110,18 @@ struct RecordProtection: Sendable {
         return .success((ContentType(rawValue: type), plaintext))
     }
 
+    /// A record header's five bytes (RFC 8446 §5.1: type, version, length) at `offset`.
+    private static func writeHeader(type: UInt8, version: UInt16, length: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        buffer[offset] = type
+        buffer[offset + 1] = UInt8(version >> 8)
+        buffer[offset + 2] = UInt8(version & 0xFF)
+        buffer[offset + 3] = UInt8(length >> 8 & 0xFF)
+        buffer[offset + 4] = UInt8(length & 0xFF)
+    }
+
     private func openCBC(_ record: TLSRecord, sequence: UInt64, mac: CipherSuite.Hash) -> Result<(ContentType, [UInt8]), Failure> {
         let macLength = mac == .sha1 ? 20 : mac == .sha256 ? 32 : 48
-        var fragment = record.fragment[...]
+        var fragment = record.fragment
         let header = Self.be64(sequence) + [record.type.rawValue, UInt8(record.version >> 8), UInt8(record.version & 0xFF)]
         if encryptThenMAC {
             // RFC 7366 §3: MAC(seq ‖ type ‖ version ‖ length ‖ IV ‖ ciphertext), then decrypt.
@@ -143,12 +159,6 @@ struct RecordProtection: Sendable {
         case .sha256: Array(HMAC<SHA256>.authenticationCode(for: data, using: key))
         case .sha384: Array(HMAC<SHA384>.authenticationCode(for: data, using: key))
         }
-    }
-
-    static func xorSequence(_ iv: [UInt8], _ sequence: UInt64) -> [UInt8] {
-        var nonce = iv
-        for index in 0..<8 { nonce[nonce.count - 8 + index] ^= UInt8(truncatingIfNeeded: sequence >> (56 - 8 * index)) }
-        return nonce
     }
 
     static func be64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) } }

@@ -4,11 +4,17 @@ import WireCore
 public struct TLSRecord: Sendable {
     public var type: ContentType
     public var version: UInt16
-    /// The 5-byte header and the fragment (RFC 8446 §5.2: the header is the AEAD's additional data).
-    public var header: [UInt8]
-    public var fragment: [UInt8]
+    /// The fragment, as read from the stream (no copy is made of it).
+    public var fragment: ArraySlice<UInt8>
     /// Stream offset of the header's first byte.
     public var offset: Int64
+
+    public init(type: ContentType, version: UInt16, fragment: ArraySlice<UInt8>, offset: Int64) {
+        self.type = type
+        self.version = version
+        self.fragment = fragment
+        self.offset = offset
+    }
 
     public var wireLength: Int { 5 + fragment.count }
 }
@@ -90,8 +96,7 @@ struct RecordReader: Sendable {
         }
         guard buffer.count - start >= 5 + length else { return nil }
         position = start + 5 + length
-        return .record(TLSRecord(type: type, version: version, header: Array(buffer[start..<start + 5]),
-                                 fragment: Array(buffer[start + 5..<start + 5 + length]), offset: bufferOffset + Int64(start)))
+        return .record(TLSRecord(type: type, version: version, fragment: buffer[start + 5..<start + 5 + length], offset: bufferOffset + Int64(start)))
     }
 
     /// At the end of the connection: a record cut short.

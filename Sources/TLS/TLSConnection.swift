@@ -149,7 +149,10 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
             session.encryptedRecords[side] += 1
             emitGap(side, length: Int64(dropped.record.fragment.count), dropped.position, &output)
         }
-        sides[side].waiting.append((record, position))
+        // A record read from the stream shares the reader's buffer: the one kept is copied out.
+        var kept = record
+        kept.fragment = ArraySlice(Array(record.fragment))
+        sides[side].waiting.append((kept, position))
         sides[side].waitingBytes += record.wireLength
         if joinedMidSession { searchMidSession(side, &output) }
     }
@@ -221,12 +224,12 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
             sides[side].plaintextOffset += Int64(plaintext.count)
             session.applicationBytes[side] += Int64(plaintext.count)
         default:
-            readUnprotected(type, plaintext, position, &output)
+            readUnprotected(type, plaintext[...], position, &output)
         }
     }
 
     /// Handshake messages and alerts (in the clear, or once opened).
-    private mutating func readUnprotected(_ type: ContentType, _ fragment: [UInt8], _ position: StreamPosition, _ output: inout [TLSOutput]) {
+    private mutating func readUnprotected(_ type: ContentType, _ fragment: ArraySlice<UInt8>, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         let side = position.direction.rawValue
         switch type {
         case .handshake:
@@ -234,7 +237,7 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
                 handshake(messageType, body, position, &output)
             }
         case .alert:
-            var reader = TLSReader(fragment[...])
+            var reader = TLSReader(fragment)
             while let level = reader.u8(), let code = reader.u8() {
                 let alert = Alert(level: level, code: code)
                 session.alerts.append("\(position.direction.sender): \(alert)")
@@ -262,9 +265,9 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
     /// Whether a record holds exactly one plaintext ClientHello (type 1 and a length that fills
     /// the record): what a protected Finished is only by a 1 in 2^24 chance.
     static func isClientHello(_ record: TLSRecord) -> Bool {
-        let bytes = record.fragment
-        guard bytes.count >= 4, bytes[0] == HandshakeType.clientHello.rawValue else { return false }
-        return Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3]) == bytes.count - 4
+        let bytes = record.fragment, start = bytes.startIndex
+        guard bytes.count >= 4, bytes[start] == HandshakeType.clientHello.rawValue else { return false }
+        return Int(bytes[start + 1]) << 16 | Int(bytes[start + 2]) << 8 | Int(bytes[start + 3]) == bytes.count - 4
     }
 
     private func reasonNotDecrypted() -> String? {

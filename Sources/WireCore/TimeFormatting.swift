@@ -115,7 +115,14 @@ struct DigitWriter {
             magnitude /= 10
         } while magnitude > 0
         while bytes.count - start < width { bytes.append(0x30) }
-        bytes[start...].reverse()
+        // Reversed in place by index: `bytes[start...].reverse()` would reverse a copy (the
+        // slice shares the array's storage while it is changed) and allocate every time.
+        var low = start, high = bytes.count - 1
+        while low < high {
+            bytes.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
         if let separator { character(separator) }
     }
 

@@ -39,7 +39,7 @@ import Testing
         let secret = Self.value(keys.hasSuffix("handshake") ? "\(keys)_traffic_secret" : "\(keys)_traffic_secret_0")
         let protection = try #require(RecordProtection(suite: Self.suite, trafficSecret: secret))
         let wire = Fixture.hex(record["record"] as! String)
-        let tlsRecord = TLSRecord(type: ContentType(rawValue: wire[0]), version: 0x0303, header: Array(wire[0..<5]), fragment: Array(wire[5...]), offset: 0)
+        let tlsRecord = TLSRecord(type: ContentType(rawValue: wire[0]), version: UInt16(wire[1]) << 8 | UInt16(wire[2]), fragment: wire[5...], offset: 0)
         let opened = protection.open(tlsRecord, sequence: UInt64(record["seq"] as! Int))
         guard case let .success((type, plaintext)) = opened else { Issue.record("\(name) did not open: \(opened)"); return }
         #expect(type.rawValue == UInt8(record["inner_content_type"] as! Int))
@@ -47,7 +47,7 @@ import Testing
         // One sequence number off, or one bit changed: the tag does not verify.
         #expect(failure(protection.open(tlsRecord, sequence: UInt64(record["seq"] as! Int) + 1)) == .authentication)
         var altered = tlsRecord
-        altered.fragment[altered.fragment.count / 2] ^= 0x01
+        altered.fragment[altered.fragment.startIndex + altered.fragment.count / 2] ^= 0x01
         #expect(failure(protection.open(altered, sequence: UInt64(record["seq"] as! Int))) == .authentication)
     }
 
