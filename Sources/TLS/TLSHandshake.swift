@@ -7,7 +7,10 @@ extension TLSConnection {
     mutating func handshake(_ type: HandshakeType, _ body: ArraySlice<UInt8>, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         let side = position.direction.rawValue
         let fromServer = position.direction == .serverToClient
-        var text = "\(type)"
+        // The text that describes the message is made only for views that show it
+        // (`describesHandshake`): making it for every message cost more than the keys.
+        let describing = describesHandshake
+        var text = describing ? "\(type)" : ""
         switch type {
         case .clientHello where !fromServer:
             guard let hello = ClientHello(body) else { return note("ClientHello (malformed)", position, &output) }
@@ -16,26 +19,15 @@ extension TLSConnection {
             session.clientRandom = hello.random
             session.serverName = hello.serverName
             session.alpnOffered = hello.alpn
-            var parts = ["random \(Hex.string(hello.random.prefix(8)))…"]
-            if let name = hello.serverName { parts.append("SNI \(name)") }
-            if !hello.alpn.isEmpty { parts.append("ALPN " + hello.alpn.joined(separator: ",")) }
-            parts.append("\(hello.cipherSuites.count) cipher suites")
-            if !hello.supportedVersions.isEmpty {
-                parts.append("versions " + hello.supportedVersions.map { ProtocolVersion(rawValue: $0).description }.joined(separator: ","))
-            }
-            if !hello.keyShareGroups.isEmpty { parts.append("key shares " + hello.keyShareGroups.map(Self.groupName).joined(separator: ",")) }
             if let serverHello, !serverHello.sessionID.isEmpty, serverHello.sessionID == hello.sessionID, serverHello.version != .tls13 { session.resumed = true }
-            if hello.offersPSK { parts.append("PSK offered") }
-            if hello.offersEarlyData { parts.append("early data") }
-            text += ": " + parts.joined(separator: ", ")
-            note(text, position, &output)
+            if describing { note(text + ": " + Self.describe(hello), position, &output) }
             keysMayBeKnown(&output)
             return
         case .serverHello where fromServer:
             guard let hello = ServerHello(body) else { return note("ServerHello (malformed)", position, &output) }
             if hello.isHelloRetryRequest {
                 session.helloRetryRequest = true
-                text = "HelloRetryRequest" + (hello.selectedGroup.map { ": group \(Self.groupName($0))" } ?? "")
+                if describing { text = "HelloRetryRequest" + (hello.selectedGroup.map { ": group \(Self.groupName($0))" } ?? "") }
                 break
             }
             serverHello = hello
@@ -50,7 +42,9 @@ extension TLSConnection {
             } else if let clientHello, !hello.sessionID.isEmpty, hello.sessionID == clientHello.sessionID {
                 session.resumed = true
             }
-            text += ": \(hello.version), \(suite.name)" + (hello.acceptedPSK ? ", PSK accepted" : "") + (hello.encryptThenMAC ? ", encrypt-then-MAC" : "")
+            if describing {
+                text += ": \(hello.version), \(suite.name)" + (hello.acceptedPSK ? ", PSK accepted" : "") + (hello.encryptThenMAC ? ", encrypt-then-MAC" : "")
+            }
             if hello.version != .tls13 {
                 for side in sides.indices where sides[side].sawChangeCipherSpec { sides[side].encrypted = true }
             }
@@ -60,7 +54,7 @@ extension TLSConnection {
         case .encryptedExtensions:
             let extensions = EncryptedExtensions(body)
             if let alpn = extensions.alpn { session.alpn = alpn }
-            text += extensions.alpn.map { ": ALPN \($0)" } ?? ""
+            if describing, let alpn = extensions.alpn { text += ": ALPN \(alpn)" }
         case .certificate, .serverKeyExchange:
             if fromServer { serverAuthenticated = true }
             if type == .certificate, fromServer, describesHandshake, let summary = CertificateSummary(body, isTLS13: negotiatedTLS13) {
@@ -88,9 +82,9 @@ extension TLSConnection {
                 sides[side].protection = RecordProtection(suite: suite, trafficSecret: next)
                 sides[side].fallbacks = []
             }
-            text += body.first == 1 ? ": update requested" : ""
+            if describing, body.first == 1 { text += ": update requested" }
         case .newSessionTicket:
-            text += ": ticket of \(max(0, body.count - 4)) bytes"
+            if describing { text += ": ticket of \(max(0, body.count - 4)) bytes" }
         default:
             break
         }
@@ -136,9 +130,30 @@ extension TLSConnection {
 
     private mutating func useApplicationKeys(_ side: Int, _ secret: [UInt8]?) {
         guard let secret, let suite = session.cipherSuite else { return }
-        sides[side].protection = RecordProtection(suite: suite, trafficSecret: secret)
+        // `setUpKeys` made the keys of this secret already, as the side's last fallback: they
+        // are taken rather than derived again (two HKDF expansions and a cipher context).
+        if secret == sides[side].applicationSecret, let prepared = sides[side].fallbacks.last, prepared.sequence == 0 {
+            sides[side].protection = prepared
+        } else {
+            sides[side].protection = RecordProtection(suite: suite, trafficSecret: secret)
+        }
         sides[side].fallbacks = []
         sides[side].applicationSecret = secret
+    }
+
+    /// What a ClientHello offers, for `--layer tls -v`.
+    private static func describe(_ hello: ClientHello) -> String {
+        var parts = ["random \(Hex.string(hello.random.prefix(8)))…"]
+        if let name = hello.serverName { parts.append("SNI \(name)") }
+        if !hello.alpn.isEmpty { parts.append("ALPN " + hello.alpn.joined(separator: ",")) }
+        parts.append("\(hello.cipherSuites.count) cipher suites")
+        if !hello.supportedVersions.isEmpty {
+            parts.append("versions " + hello.supportedVersions.map { ProtocolVersion(rawValue: $0).description }.joined(separator: ","))
+        }
+        if !hello.keyShareGroups.isEmpty { parts.append("key shares " + hello.keyShareGroups.map(Self.groupName).joined(separator: ",")) }
+        if hello.offersPSK { parts.append("PSK offered") }
+        if hello.offersEarlyData { parts.append("early data") }
+        return parts.joined(separator: ", ")
     }
 
     /// IANA "TLS Supported Groups" names for the common groups.
