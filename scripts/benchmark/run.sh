@@ -20,7 +20,8 @@
 # calls as microservices make them, 32,000 over 4 long-lived connections that interleave, from a
 # Python grpcio client (small-calls-client.py: GetUser mostly, every streaming kind, some errors).
 # TLS=1 also records the same traffic over TLS 1.3 with its key log (base-tls.pcap, base-tls.keys)
-# and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md); not for `small`.
+# and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md), grown by the
+# same factor as the plaintext file so that both hold the same calls; not for `small`.
 # SKIP_BUILD=1 uses the grpcdump already in .build/release instead of building it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -45,6 +46,7 @@ start_recording() {  # start_recording FILE PORT [SERVER OPTIONS...]: the refere
     local file=$1 port=$2; shift 2
     "$BIN" serve --port "$port" --quiet --duration 600 "$@" > "$WORK/server.out" 2>&1 & server=$!
     for _ in $(seq 50); do grep -q "listening on" "$WORK/server.out" && break; sleep 0.2; done
+    grep -q "listening on" "$WORK/server.out" || { echo "run.sh: the reference server did not start: $(cat "$WORK/server.out")" >&2; exit 1; }
     tcpdump -U --immediate-mode -s 0 -B 65536 -i lo -w "$file" "tcp port $port" 2>/dev/null & capture=$!
     sleep 1.5
 }
@@ -112,6 +114,7 @@ for size in "${SIZES[@]}"; do
     fi
     megabytes=$(stat -c %s "$file" | awk '{ printf "%.1f", $1 / 1e6 }')
     calls=$("$BIN" -r "$file" 2>/dev/null | wc -l)
+    row_megabytes=() row_calls=()  # of the file each row reads, when it is not `file`
     floor_command=("$WORK/floor" "$file")
     summary_command=("$BIN" -r "$file")
     json_command=("$BIN" -r "$file" --json)
@@ -123,14 +126,25 @@ for size in "${SIZES[@]}"; do
     names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump(summary,1thread)" "grpcdump--json(schemas)" "grpcdump--json(1thread)")
     commands=(floor_command summary_command summary_1thread_command json_command json_1thread_command)
     if [ "$TLS" = 1 ] && [ "$size" != small ]; then
+        # The same traffic as `file`: the TLS base grown by the same factor as the plaintext one
+        # (TLS takes about a third more bytes and packets for it: records, handshakes). A twin
+        # of the same size in bytes would hold about a quarter fewer calls.
         if [ "$size" = base ]; then tls_file="$WORK/base-tls.pcap"; else
-            tls_file="$WORK/bench-tls-$size.pcap"
-            [ -s "$tls_file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base-tls.pcap" "$tls_file" "$size" $TLS_PORT
+            tls_file="$WORK/bench-tls-twin-$size.pcap"
+            tls_size=$(awk -v size="$size" -v tls="$(stat -c %s "$WORK/base-tls.pcap")" -v plain="$(stat -c %s "$WORK/base.pcap")" 'BEGIN { printf "%.1f", size * tls / plain }')
+            [ -s "$tls_file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base-tls.pcap" "$tls_file" "$tls_size" $TLS_PORT
         fi
         tls_summary_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys")
+        tls_summary_1thread_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --threads 1)
         tls_json_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --json)
-        names+=("grpcdump(summary,TLS)" "grpcdump--json(TLS)")
-        commands+=(tls_summary_command tls_json_command)
+        tls_json_1thread_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --json --threads 1)
+        names+=("grpcdump(summary,TLS)" "grpcdump(summary,TLS,1thr)" "grpcdump--json(TLS)" "grpcdump--json(TLS,1thr)")
+        commands+=(tls_summary_command tls_summary_1thread_command tls_json_command tls_json_1thread_command)
+        tls_megabytes=$(stat -c %s "$tls_file" | awk '{ printf "%.1f", $1 / 1e6 }')
+        tls_calls=$("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" 2>/dev/null | wc -l)
+        for index in $(seq $((${#commands[@]} - 4)) $((${#commands[@]} - 1))); do
+            row_megabytes[$index]=$tls_megabytes row_calls[$index]=$tls_calls
+        done
     fi
     if awk "BEGIN { exit !($megabytes <= $TSHARK_MAX_MB) }"; then names+=("tshark(summary)"); commands+=(tshark_command); fi
     if awk "BEGIN { exit !($megabytes <= $TSHARK_V_MAX_MB) }"; then names+=("tshark-V"); commands+=(tshark_v_command); fi
@@ -149,12 +163,13 @@ for size in "${SIZES[@]}"; do
     for index in "${!commands[@]}"; do results+=("${names[$index]} ${best[$index]}"); done
     tshark_seconds=$(printf '%s\n' "${results[@]}" | awk '$1 == "tshark(summary)" { print $2 }')
     tshark_seconds=${tshark_seconds:-0}
-    for line in "${results[@]}"; do
-        read -r name seconds cpu rss <<< "$line"
-        awk -v size="${megabytes}MB" -v name="$name" -v s="$seconds" -v cpu="$cpu" -v mb="$megabytes" -v calls="$calls" -v t="$tshark_seconds" -v rss="$rss" \
+    for index in "${!results[@]}"; do
+        read -r name seconds cpu rss <<< "${results[$index]}"
+        row_mb=${row_megabytes[$index]:-$megabytes}
+        awk -v size="${row_mb}MB" -v name="$name" -v s="$seconds" -v cpu="$cpu" -v mb="$row_mb" -v calls="${row_calls[$index]:-$calls}" -v t="$tshark_seconds" -v rss="$rss" \
             'BEGIN { printf "%-8s %-26s %8.2f %8.2f %8.1f %9.0f %9.1f %8s\n", size, name, s, cpu, mb / s, calls / s, t / s, rss }'
     done
 done
 echo "calls per file: as counted by grpcdump's summary; the floor decodes nothing above TCP" >&2
-[ "$TLS" = 1 ] && echo "the TLS rows read the TLS twin (the same traffic over TLS 1.3, decrypted with its key log): compare their seconds with the plaintext rows'" >&2
+[ "$TLS" = 1 ] && echo "the TLS rows read the TLS twin (the same traffic over TLS 1.3, so a third more bytes, decrypted with its key log): compare their seconds with the plaintext rows'" >&2
 true
