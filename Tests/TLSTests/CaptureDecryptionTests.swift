@@ -12,10 +12,14 @@ struct Decryption {
     var client: [UInt8] = []
     var server: [UInt8] = []
     var gaps = 0
+    /// Plaintext pieces that waited for keys given late (`keysLate`).
+    var openedWhenKeysCame = 0
     var messages: [String] = []
     var session: TLSSession?
 
-    static func run(_ file: [UInt8], keys: KeyLog, split: Int? = nil) -> [Decryption] {
+    /// `keysLate`: the connections start with no secrets and are given `keys` just before the
+    /// first of them closes (a live capture whose key log is written after the records).
+    static func run(_ file: [UInt8], keys: KeyLog, split: Int? = nil, keysLate: Bool = false) -> [Decryption] {
         var configuration = Analyzer.Configuration()
         configuration.depth = .tcp
         var session = CaptureSession(configuration: configuration)
@@ -38,11 +42,21 @@ struct Decryption {
         // Connections whose roles TLS turned around: their later bytes are labelled so (the
         // analyzer tells TCP; here the labels are turned by hand).
         var turned: Set<ConnectionID> = []
+        var keysGiven = !keysLate
         for case let .tcp(tcp) in events {
             guard let stream = tcp.byteStream else { continue }
+            if !keysGiven, case .closed = stream {
+                keysGiven = true
+                for id in connections.keys.sorted() {
+                    connections[id]!.updateKeys(keys, into: &outputs)
+                    results[id]!.openedWhenKeysCame += outputs.filter { if case .stream(.data) = $0 { true } else { false } }.count
+                    take(outputs, id)
+                    outputs.removeAll()
+                }
+            }
             switch stream {
             case let .opened(info):
-                connections[info.id] = TLSConnection(id: info.id, keyLog: keys)
+                connections[info.id] = TLSConnection(id: info.id, keyLog: keysLate ? KeyLog() : keys)
                 results[info.id] = Decryption(clientEndpoint: info.client.description)
                 infos[info.id] = info
             case var .data(data):
@@ -53,10 +67,15 @@ struct Decryption {
                 connections[gap.position.connection]?.gap(gap, into: &outputs)
             case let .closed(end): connections[end.info.id]?.finish(end, into: &outputs)
             }
+            take(outputs, current(stream))
+            outputs.removeAll()
+        }
+        return results.keys.sorted().map { results[$0]! }
+
+        func take(_ outputs: [TLSOutput], _ id: ConnectionID) {
             for output in outputs {
                 switch output {
                 case .clientEvidence:
-                    let id = current(stream)
                     turned.formSymmetricDifference([id])
                     results[id]!.clientEndpoint = turned.contains(id) ? infos[id]!.server.description : infos[id]!.client.description
                 case let .stream(.data(data)):
@@ -71,9 +90,7 @@ struct Decryption {
                 case .stream: break
                 }
             }
-            outputs.removeAll()
         }
-        return results.keys.sorted().map { results[$0]! }
     }
 
     private static func current(_ event: ByteStreamEvent) -> ConnectionID {
@@ -137,6 +154,21 @@ struct Decryption {
             let pieces = Decryption.run(file, keys: keys, split: split)
             #expect(pieces.map(\.client) == whole.map(\.client) && pieces.map(\.server) == whole.map(\.server), "split \(split)")
         }
+    }
+
+    /// Keys that come after the records (a key log written late): the records wait, each copied
+    /// out of the reader's buffer, and open when the keys come, in order, to the same plaintext.
+    @Test(arguments: ["tls13-aes128gcm", "tls13-keyupdate", "tls13-hrr", "tls12-ecdhe-rsa-aes256gcm", "tls12-ecdhe-rsa-aes128-sha-etm"])
+    func recordsWaitingForKeysOpenWhenTheyCome(name: String) throws {
+        let keys = try Fixture.keyLog("\(name).keys")
+        let early = Decryption.run(try Fixture.bytes("\(name).pcap"), keys: keys)
+        let late = Decryption.run(try Fixture.bytes("\(name).pcap"), keys: keys, keysLate: true)
+        #expect(late.count == early.count)
+        for (late, early) in zip(late, early) {
+            #expect(!late.client.isEmpty && late.client == early.client && late.server == early.server, "\(name)")
+            #expect(late.gaps == 0 && late.session?.decrypted == true, "\(name): \(late.session?.notDecryptedReason ?? "")")
+        }
+        #expect(late.contains { $0.openedWhenKeysCame > 0 }, "\(name): no record waited for the keys")
     }
 
     @Test func withoutKeysEachConnectionSaysWhy() throws {
