@@ -61,11 +61,11 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
             sides[index].reader = .frames(decoder)
             drain(direction, position, into: &events)
         case var .frames(decoder):
-            // Taken out while it grows, so that its buffer is not shared (and copied).
+            // Taken out while it grows and is read, so that its buffer is not shared (and copied).
             sides[index].reader = .ignoring
             decoder.append(bytes, at: offset)
+            drain(&decoder, direction, position, into: &events)
             sides[index].reader = .frames(decoder)
-            drain(direction, position, into: &events)
         }
     }
 
@@ -195,6 +195,12 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
     private mutating func drain(_ direction: Direction, _ position: StreamPosition, into events: inout [HTTP2Event]) {
         guard case var .frames(decoder) = sides[direction.rawValue].reader else { return }
         sides[direction.rawValue].reader = .ignoring
+        drain(&decoder, direction, position, into: &events)
+        sides[direction.rawValue].reader = .frames(decoder)
+    }
+
+    /// The frames `decoder` (taken out of its direction's reader) has, annotated.
+    private mutating func drain(_ decoder: inout FrameDecoder, _ direction: Direction, _ position: StreamPosition, into events: inout [HTTP2Event]) {
         while let output = decoder.next() {
             switch output {
             case let .frame(frame):
@@ -210,6 +216,5 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
                 events.append(.skipped(id, direction, skip))
             }
         }
-        sides[direction.rawValue].reader = .frames(decoder)
     }
 }
