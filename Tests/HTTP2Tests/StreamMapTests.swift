@@ -1,23 +1,11 @@
 import Testing
+import TestSupport
 import WireCore
 
 /// `StreamMap` (the stream-keyed table of windows, states and calls) against `Dictionary` under
 /// the same operations: few streams (scanned), many (indexed), removals that move the last entry
 /// and shift probe runs back, and keys that collide in the index.
 @Suite struct StreamMapTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     private func expectSame(_ map: StreamMap<Int>, _ reference: [UInt32: Int], _ context: String) {
         #expect(map.count == reference.count, "\(context)")
         #expect(Set(map.keys) == Set(reference.keys), "\(context)")
@@ -30,13 +18,13 @@ import WireCore
 
     @Test(arguments: [8, 40, 600])
     func behavesLikeADictionary(keySpace: Int) {
-        var generator = Generator(state: UInt64(keySpace))
+        var generator = SeededRandom(seed: UInt64(keySpace))
         var map = StreamMap<Int>()
         var reference: [UInt32: Int] = [:]
         for step in 0..<20_000 {
             // Odd ids as clients open them, and some arbitrary ones (a hostile peer's).
-            let key = generator.below(4) == 0 ? UInt32(truncatingIfNeeded: generator.next()) : UInt32(2 * generator.below(keySpace) + 1)
-            switch generator.below(6) {
+            let key = Int.random(in: 0..<4, using: &generator) == 0 ? UInt32.random(in: 0...UInt32.max, using: &generator) : UInt32(2 * Int.random(in: 0..<keySpace, using: &generator) + 1)
+            switch Int.random(in: 0..<6, using: &generator) {
             case 0, 1:
                 map[key] = step
                 reference[key] = step
@@ -53,7 +41,7 @@ import WireCore
                 }
             default:
                 if !map.isEmpty {
-                    let index = generator.below(map.count)
+                    let index = Int.random(in: 0..<map.count, using: &generator)
                     let removed = map.remove(at: index)
                     #expect(reference.removeValue(forKey: removed.key) == removed.value)
                 }
