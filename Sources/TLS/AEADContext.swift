@@ -41,19 +41,32 @@ final class AEADContext: @unchecked Sendable {
         }
     }
 
-    /// The same, with the nonce and additional data where the caller made them (on its stack).
-    func open(nonce: UnsafeBufferPointer<UInt8>, aad: UnsafeBufferPointer<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
+    /// The same, with the nonce and additional data where the caller made them (on its stack),
+    /// the plaintext appended to `plaintext`; false (and `plaintext` as it was) when the tag does
+    /// not verify.
+    func open(nonce: UnsafeBufferPointer<UInt8>, aad: UnsafeBufferPointer<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>,
+              appendingTo plaintext: inout [UInt8]) -> Bool {
         precondition(nonce.count == 12 && tag.count == 16)
-        var verified = false
-        let plaintext = [UInt8](unsafeUninitializedCapacity: max(ciphertext.count, 1)) { output, count in
-            verified = ciphertext.withUnsafeBufferPointer { body in
+        let start = plaintext.count
+        // Room for at least one byte, so that the output has an address even for an empty record;
+        // grown geometrically, as records of one segment are appended one after the other.
+        let needed = start + max(ciphertext.count, 1)
+        if plaintext.capacity < needed { plaintext.reserveCapacity(max(needed, 2 * plaintext.capacity)) }
+        plaintext.append(contentsOf: repeatElement(0, count: ciphertext.count))
+        let verified = plaintext.withUnsafeMutableBufferPointer { output in
+            ciphertext.withUnsafeBufferPointer { body in
                 tag.withUnsafeBufferPointer { tag in
                     clibcrypto_aead_open(context, nonce.baseAddress, aad.baseAddress, Int32(aad.count), body.baseAddress, Int32(body.count),
-                                         tag.baseAddress, output.baseAddress) == 1
+                                         tag.baseAddress, output.baseAddress! + start) == 1
                 }
             }
-            count = verified ? ciphertext.count : 0
         }
-        return verified ? plaintext : nil
+        if !verified { plaintext.removeSubrange(start...) }
+        return verified
+    }
+
+    func open(nonce: UnsafeBufferPointer<UInt8>, aad: UnsafeBufferPointer<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
+        var plaintext: [UInt8] = []
+        return open(nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag, appendingTo: &plaintext) ? plaintext : nil
     }
 }

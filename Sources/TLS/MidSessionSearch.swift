@@ -113,7 +113,7 @@ extension TLSConnection {
             // client is. This connection's state turns around, and the evidence goes back to TCP.
             // The records labelled `direction` are the `found.sender`'s: the client is the sender of
             // the bytes labelled `direction` if they are the client's, else of the others.
-            output.append(.clientEvidence(sender: found.sender == .clientToServer ? direction : direction.reversed))
+            emit(.clientEvidence(sender: found.sender == .clientToServer ? direction : direction.reversed), &output)
             turnAround()
             return searchMidSession(found.sender.rawValue, &output)
         }
@@ -125,7 +125,7 @@ extension TLSConnection {
         let position = sides[side].waiting[0].position
         note("joined mid-session: records open with the key log's secret of client random \(Hex.string(found.clientRandom.prefix(8)))…, \(found.suite.name), from sequence number \(found.protection.sequence)", position, &output)
         // What was sent before the capture began is unknown: the plaintext starts after a gap.
-        output.append(.stream(.gap(StreamGap(position: position, offset: 0, length: 1, reason: .notDecrypted))))
+        emit(.stream(.gap(StreamGap(position: position, offset: 0, length: 1, reason: .notDecrypted))), &output)
         sides[side].plaintextOffset = 1
         openWaiting(direction, &output)
         // The other direction may hold records already: it is searched with the same session's secret.

@@ -49,27 +49,44 @@ struct RecordProtection: Sendable {
         self.init(suite: suite, isTLS13: true, keys: DirectionKeys(key: key, iv: iv))
     }
 
-    /// Opens `record` with the current sequence number, which advances on success. Returns the
-    /// content type and the plaintext (TLS 1.3: the inner type, padding removed).
-    mutating func open(_ record: TLSRecord) -> Result<(ContentType, [UInt8]), Failure> {
-        let result = open(record, sequence: sequence)
+    /// Opens `record` with the current sequence number, which advances on success, appending its
+    /// plaintext to `plaintext` (TLS 1.3: the inner type and padding taken off). Returns the
+    /// content type; on failure `plaintext` is as it was.
+    mutating func open(_ record: TLSRecord, appendingTo plaintext: inout [UInt8]) -> Result<ContentType, Failure> {
+        let result = open(record, sequence: sequence, appendingTo: &plaintext)
         if case .success = result { sequence &+= 1 }
         return result
+    }
+
+    /// Opens `record` with the current sequence number, which advances on success. Returns the
+    /// content type and the plaintext.
+    mutating func open(_ record: TLSRecord) -> Result<(ContentType, [UInt8]), Failure> {
+        var plaintext: [UInt8] = []
+        return open(record, appendingTo: &plaintext).map { ($0, plaintext) }
     }
 
     /// Opens `record` as if it had sequence number `sequence` (no state changes): for trying
     /// candidates when the number is unknown.
     func open(_ record: TLSRecord, sequence: UInt64) -> Result<(ContentType, [UInt8]), Failure> {
+        var plaintext: [UInt8] = []
+        return open(record, sequence: sequence, appendingTo: &plaintext).map { ($0, plaintext) }
+    }
+
+    private func open(_ record: TLSRecord, sequence: UInt64, appendingTo plaintext: inout [UInt8]) -> Result<ContentType, Failure> {
         guard let protection = suite.protection else { return .failure(.unsupported) }
         switch protection {
         case .aesGCM, .chaCha20Poly1305:
-            return openAEAD(record, sequence: sequence, protection)
+            return openAEAD(record, sequence: sequence, protection, appendingTo: &plaintext)
         case let .aesCBC(_, mac):
-            return openCBC(record, sequence: sequence, mac: mac)
+            return openCBC(record, sequence: sequence, mac: mac).map { type, content in
+                plaintext += content
+                return type
+            }
         }
     }
 
-    private func openAEAD(_ record: TLSRecord, sequence: UInt64, _ protection: CipherSuite.Protection) -> Result<(ContentType, [UInt8]), Failure> {
+    private func openAEAD(_ record: TLSRecord, sequence: UInt64, _ protection: CipherSuite.Protection,
+                          appendingTo plaintext: inout [UInt8]) -> Result<ContentType, Failure> {
         let fragment = record.fragment
         let isGCM12 = !isTLS13 && { if case .aesGCM = protection { true } else { false } }()
         // RFC 5288 §3: the TLS 1.2 GCM record starts with its 8-byte explicit nonce.
@@ -77,7 +94,8 @@ struct RecordProtection: Sendable {
         guard fragment.count >= (isGCM12 ? 8 : 0) + 16 else { return .failure(.tooShort) }
         guard let aead else { return .failure(.authentication) }
         // The nonce (12 bytes) and the additional data (5 or 13) are made on the stack.
-        let opened = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12 + 13) { scratch -> [UInt8]? in
+        let start = plaintext.count
+        let opened = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12 + 13) { scratch -> Bool in
             let iv = keys.iv
             if isGCM12 {
                 // RFC 5288 §3: nonce = salt (4) ‖ explicit nonce (8).
@@ -100,14 +118,17 @@ struct RecordProtection: Sendable {
                 Self.writeHeader(type: record.type.rawValue, version: record.version, length: ciphertext.count - 16, into: scratch, at: 20)
             }
             return aead.open(nonce: UnsafeBufferPointer(rebasing: scratch[0..<12]), aad: UnsafeBufferPointer(rebasing: scratch[12..<12 + aadCount]),
-                             ciphertext: ciphertext.dropLast(16), tag: ciphertext.suffix(16))
+                             ciphertext: ciphertext.dropLast(16), tag: ciphertext.suffix(16), appendingTo: &plaintext)
         }
-        guard var plaintext = opened else { return .failure(.authentication) }
-        guard isTLS13 else { return .success((record.type, plaintext)) }
+        guard opened else { return .failure(.authentication) }
+        guard isTLS13 else { return .success(record.type) }
         // RFC 8446 §5.2 TLSInnerPlaintext: content ‖ type ‖ zeros.
-        while let last = plaintext.last, last == 0 { plaintext.removeLast() }
-        guard let type = plaintext.popLast() else { return .failure(.padding) }
-        return .success((ContentType(rawValue: type), plaintext))
+        while plaintext.count > start, plaintext.last == 0 { plaintext.removeLast() }
+        guard plaintext.count > start, let type = plaintext.popLast() else {
+            plaintext.removeSubrange(start...)
+            return .failure(.padding)
+        }
+        return .success(ContentType(rawValue: type))
     }
 
     /// A record header's five bytes (RFC 8446 §5.1: type, version, length) at `offset`.

@@ -33,6 +33,10 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
     var rolesTurned = false
     /// The first record that would not open, per direction: its 1-based number among the protected records.
     var failedRecord: [Int?] = [nil, nil]
+    /// Application data opened from the records of one segment, gathered into one piece for the
+    /// layer above (one byte-stream event per segment rather than per record: records are often
+    /// small); handed on before any other output, so that the order of the outputs is kept.
+    private var piece: (bytes: [UInt8], position: StreamPosition?, offset: Int64) = ([], nil, 0)
 
     /// Whether handshake messages, alerts and key changes are described (`TLSOutput.message`) and
     /// the certificate read: only for views that show them, as formatting them costs more than
@@ -56,6 +60,7 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         self.keyLog = keyLog
         setUpKeys()
         for direction in Direction.allCases { openWaiting(direction, &output) }
+        handOnPlaintext(&output)
     }
 
     public mutating func receive(_ data: StreamData, into output: inout [TLSOutput]) {
@@ -69,6 +74,7 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
                 note(problem.message, data.position, &output)
             }
         }
+        handOnPlaintext(&output)
     }
 
     public mutating func gap(_ gap: StreamGap, into output: inout [TLSOutput]) {
@@ -87,8 +93,21 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
             sides[side].waiting = []
         }
         if session.notDecryptedReason == nil { session.notDecryptedReason = reasonNotDecrypted() }
-        output.append(.stream(.closed(StreamEnd(info: end.info, lastPacket: end.lastPacket, time: end.time, bytes: session.applicationBytes))))
-        output.append(.session(session))
+        emit(.stream(.closed(StreamEnd(info: end.info, lastPacket: end.lastPacket, time: end.time, bytes: session.applicationBytes))), &output)
+        emit(.session(session), &output)
+    }
+
+    /// Appends an output, after the plaintext gathered so far.
+    mutating func emit(_ item: TLSOutput, _ output: inout [TLSOutput]) {
+        handOnPlaintext(&output)
+        output.append(item)
+    }
+
+    /// The plaintext gathered from the records of a segment, as one piece of the byte stream.
+    private mutating func handOnPlaintext(_ output: inout [TLSOutput]) {
+        guard let position = piece.position else { return }
+        output.append(.stream(.data(StreamData(position: position, offset: piece.offset, bytes: piece.bytes[...]))))
+        piece = ([], nil, 0)
     }
 
     // MARK: - Records
@@ -170,14 +189,21 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
     private mutating func open(_ record: TLSRecord, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         let side = position.direction.rawValue
         guard sides[side].protection != nil else { return wait(record, position, &output) }
+        // Opened straight into the segment's plaintext piece, unless that holds another
+        // segment's (or direction's) bytes, which are handed on first.
+        if let held = piece.position, held.packet != position.packet || held.direction != position.direction { handOnPlaintext(&output) }
+        let start = piece.bytes.count
         // The keys are used and advanced in place: a copy would retain every one of them.
-        var opened = sides[side].protection!.open(record)
-        if case .failure = opened, let recovered = recover(record, side) { opened = .success(recovered) }
+        var opened = sides[side].protection!.open(record, appendingTo: &piece.bytes)
+        if case .failure = opened, let (type, plaintext) = recover(record, side) {
+            piece.bytes += plaintext
+            opened = .success(type)
+        }
         sides[side].sequenceUncertainBy = 0
         switch opened {
-        case let .success((type, plaintext)):
+        case let .success(type):
             session.decryptedRecords[side] += 1
-            deliver(type, plaintext, position, &output)
+            deliver(type, from: start, position, &output)
         case let .failure(failure):
             sides[side].protection!.sequence &+= 1
             session.encryptedRecords[side] += 1
@@ -185,7 +211,8 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
                 failedRecord[side] = sides[side].protectedRecords
                 let mac = sides[side].protection!.suite.isAEAD ? "AEAD tag" : "MAC"
                 let what = failure == .padding ? "its padding is malformed" : failure == .tooShort ? "it is too short" : "the \(mac) does not verify"
-                note("record \(sides[side].protectedRecords) (\(position.direction)) not decrypted: \(what)", position, &output)
+                let text = "record \(sides[side].protectedRecords) (\(position.direction)) not decrypted: \(what)"
+                note(text, position, &output)
             }
             emitGap(side, length: Int64(record.fragment.count), position, &output)
         }
@@ -214,18 +241,20 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         return nil
     }
 
-    /// An opened record: application data goes up as plaintext; handshake and alerts are read.
-    private mutating func deliver(_ type: ContentType, _ plaintext: [UInt8], _ position: StreamPosition, _ output: inout [TLSOutput]) {
+    /// An opened record, its plaintext at `start` in the piece: application data stays there for
+    /// the layer above; handshake messages and alerts are taken out and read.
+    private mutating func deliver(_ type: ContentType, from start: Int, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         let side = position.direction.rawValue
-        switch type {
-        case .applicationData:
-            guard !plaintext.isEmpty else { return }
-            output.append(.stream(.data(StreamData(position: position, offset: sides[side].plaintextOffset, bytes: plaintext[...]))))
-            sides[side].plaintextOffset += Int64(plaintext.count)
-            session.applicationBytes[side] += Int64(plaintext.count)
-        default:
-            readUnprotected(type, plaintext[...], position, &output)
+        guard type == .applicationData else {
+            let content = Array(piece.bytes[start...])
+            piece.bytes.removeSubrange(start...)
+            return readUnprotected(type, content[...], position, &output)
         }
+        let count = piece.bytes.count - start
+        guard count > 0 else { return }
+        if piece.position == nil { (piece.position, piece.offset) = (position, sides[side].plaintextOffset) }
+        sides[side].plaintextOffset += Int64(count)
+        session.applicationBytes[side] += Int64(count)
     }
 
     /// Handshake messages and alerts (in the clear, or once opened).
@@ -253,13 +282,13 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         guard length > 0 else { return }
         var at = position
         at.direction = Direction(rawValue: side)!
-        output.append(.stream(.gap(StreamGap(position: at, offset: sides[side].plaintextOffset, length: length, reason: .notDecrypted))))
+        emit(.stream(.gap(StreamGap(position: at, offset: sides[side].plaintextOffset, length: length, reason: .notDecrypted))), &output)
         sides[side].plaintextOffset += length
     }
 
-    func note(_ text: @autoclosure () -> String, _ position: StreamPosition, _ output: inout [TLSOutput]) {
+    mutating func note(_ text: @autoclosure () -> String, _ position: StreamPosition, _ output: inout [TLSOutput]) {
         guard describesHandshake else { return }
-        output.append(.message(TLSMessage(connection: id, direction: position.direction, packet: position.packet, time: position.time, text: text())))
+        emit(.message(TLSMessage(connection: id, direction: position.direction, packet: position.packet, time: position.time, text: text())), &output)
     }
 
     /// Whether a record holds exactly one plaintext ClientHello (type 1 and a length that fills

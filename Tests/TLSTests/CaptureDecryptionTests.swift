@@ -14,6 +14,9 @@ struct Decryption {
     var gaps = 0
     /// Plaintext pieces that waited for keys given late (`keysLate`).
     var openedWhenKeysCame = 0
+    /// Plaintext pieces handed on, and the (direction, packet) pairs they came from.
+    var pieces = 0
+    var piecePackets: Set<[Int]> = []
     var messages: [String] = []
     var session: TLSSession?
 
@@ -79,6 +82,8 @@ struct Decryption {
                     turned.formSymmetricDifference([id])
                     results[id]!.clientEndpoint = turned.contains(id) ? infos[id]!.server.description : infos[id]!.client.description
                 case let .stream(.data(data)):
+                    results[data.position.connection]!.pieces += 1
+                    results[data.position.connection]!.piecePackets.insert([data.position.direction.rawValue, data.position.packet])
                     if data.position.direction == .clientToServer {
                         results[data.position.connection]!.client += data.bytes
                     } else {
@@ -169,6 +174,16 @@ struct Decryption {
             #expect(late.gaps == 0 && late.session?.decrypted == true, "\(name): \(late.session?.notDecryptedReason ?? "")")
         }
         #expect(late.contains { $0.openedWhenKeysCame > 0 }, "\(name): no record waited for the keys")
+    }
+
+    /// The application data of all the records one segment completes goes up as one piece (the
+    /// layer above then takes a segment at a time, not a record at a time).
+    @Test(arguments: ["tls13-aes128gcm", "tls13-keyupdate", "tls12-ecdhe-rsa-aes128gcm", "h2-grpc-curl-proxy-grpcio", "grpc-python-tls-proxy"])
+    func theRecordsOfOneSegmentGoUpAsOnePiece(name: String) throws {
+        let decrypted = Decryption.run(try Fixture.bytes("\(name).pcap"), keys: try Fixture.keyLog("\(name).keys"))
+        for connection in decrypted {
+            #expect(connection.pieces == connection.piecePackets.count, "\(name): \(connection.pieces) pieces from \(connection.piecePackets.count) segments")
+        }
     }
 
     @Test func withoutKeysEachConnectionSaysWhy() throws {
