@@ -87,6 +87,12 @@ public struct SeedCorpus {
                 var tls = FuzzInputWriter()
                 tls.chunk(keyLog)
                 add(.tls, tls.bytes + script.bytes)
+                // The same with the keys given halfway through (`StreamTargets.tls`).
+                if !keyLog.isEmpty {
+                    var late = FuzzInputWriter()
+                    late.chunk(Array("#late\n".utf8) + keyLog)
+                    add(.tls, late.bytes + script.bytes)
+                }
             } else if first.starts(with: Array("PRI * HTTP/2.0".utf8)) {
                 add(.http2, [1] + script.bytes)
                 addHTTP2Layers(stream)

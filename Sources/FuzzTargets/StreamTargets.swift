@@ -77,15 +77,21 @@ enum StreamTargets {
 
     /// A key log (a 16-bit-length chunk of text), then `ByteStreamScript` through TLS; the
     /// plaintext goes on to HTTP/2 as in the pipeline, and the session and its messages are
-    /// rendered.
+    /// rendered. A key log whose text starts with `#late` is given only halfway through the
+    /// script (a live capture whose key log is written after the first records), so that
+    /// records wait for it.
     static func tls(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
-        let keyLog = KeyLog(text: input.chunk())
-        var connection = TLSConnection(id: ByteStreamScript.connection.id, keyLog: keyLog)
+        let keyText = input.chunk()
+        let keyLog = KeyLog(text: keyText)
+        let late = keyText.starts(with: "#late".utf8)
+        var connection = TLSConnection(id: ByteStreamScript.connection.id, keyLog: late ? KeyLog() : keyLog)
         var above = HTTP2Connection(id: ByteStreamScript.connection.id, handshakeSeen: true)
         var view = TLSSessionView(json: false, verbose: true)
         var output: [TLSOutput] = [], frames: [HTTP2Event] = []
-        for event in ByteStreamScript.events(&input) {
+        let events = ByteStreamScript.events(&input)
+        for (index, event) in events.enumerated() {
+            if late, index == events.count / 2 { connection.updateKeys(keyLog, into: &output) }
             connection.consume(event, into: &output)
             for item in output {
                 switch item {
