@@ -20,7 +20,7 @@ struct SendWindows: Sendable {
     var initialStreamWindow: Int64 = defaultInitial
     /// When the connection window, or a stream's, ran out (for "blocked for …").
     var connectionBlockedSince: (Timestamp, Int)?
-    var streamBlockedSince: [UInt32: (Timestamp, Int)] = [:]
+    var streamBlockedSince = StreamMap<(Timestamp, Int)>()
 
     init(known: Bool) {
         self.known = known
@@ -88,7 +88,7 @@ struct SendWindows: Sendable {
             } else {
                 notes.add("stream \(stream) window +\(increment)")
             }
-            if !streamBlockedSince.isEmpty, let (since, packet) = streamBlockedSince[stream], after > 0 {
+            if let (since, packet) = streamBlockedSince[stream], after > 0 {
                 notes.add("stream \(stream) unblocked after \(formatDuration(nanoseconds: time.nanoseconds(since: since))) (blocked at packet \(packet))")
                 streamBlockedSince[stream] = nil
             }
@@ -120,6 +120,6 @@ struct SendWindows: Sendable {
 
     mutating func forget(stream: UInt32) {
         storedStreams[stream] = nil
-        if !streamBlockedSince.isEmpty { streamBlockedSince[stream] = nil }
+        streamBlockedSince[stream] = nil
     }
 }

@@ -36,9 +36,11 @@ final class AEADContext: @unchecked Sendable {
     /// The plaintext of `ciphertext` (the record's body before its 16-byte `tag`), or nil when
     /// the tag does not verify. `nonce` is 12 bytes.
     func open(nonce: [UInt8], aad: [UInt8], ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
-        nonce.withUnsafeBufferPointer { nonce in
-            aad.withUnsafeBufferPointer { aad in open(nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag) }
+        var plaintext: [UInt8] = []
+        let verified = nonce.withUnsafeBufferPointer { nonce in
+            aad.withUnsafeBufferPointer { aad in open(nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag, appendingTo: &plaintext) }
         }
+        return verified ? plaintext : nil
     }
 
     /// The same, with the nonce and additional data where the caller made them (on its stack),
@@ -63,10 +65,5 @@ final class AEADContext: @unchecked Sendable {
         }
         if !verified { plaintext.removeSubrange(start...) }
         return verified
-    }
-
-    func open(nonce: UnsafeBufferPointer<UInt8>, aad: UnsafeBufferPointer<UInt8>, ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>) -> [UInt8]? {
-        var plaintext: [UInt8] = []
-        return open(nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag, appendingTo: &plaintext) ? plaintext : nil
     }
 }

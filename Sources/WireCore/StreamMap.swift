@@ -43,8 +43,6 @@ public struct StreamMap<Value> {
         _modify { yield &storedValues[index] }
     }
 
-    @inlinable public func key(at index: Int) -> UInt32 { storedKeys[index] }
-
     @inlinable public subscript(key: UInt32) -> Value? {
         get { index(forKey: key).map { storedValues[$0] } }
         set {
