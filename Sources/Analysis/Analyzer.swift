@@ -44,6 +44,10 @@ public struct Analyzer: Sendable {
         public var reportsLayerDetail = true
         /// Annotate HTTP/2 frames with their notes (`FrameRecord.annotations`), for frame views.
         public var describesFrames = true
+        /// Keep each TLS session's ClientHello random (`clientRandoms`), for writing the secrets
+        /// of the capture's sessions beside it (`-w`). Off, nothing is kept per connection after
+        /// it closes: a capture of many TLS connections would otherwise grow memory with each.
+        public var keepsClientRandoms = false
         public init() {}
     }
 

@@ -43,6 +43,7 @@ struct ViewSetup {
         configuration.calls.maxMessageLength = input.maxMessage
         configuration.http2 = HTTP2Limits(maxOpenStreams: input.maxOpenCalls, maxHeaderBlockBytes: input.maxHeaderBlock)
         configuration.keyLog = request.keyLog
+        configuration.keepsClientRandoms = input.writeFile != nil  // the secrets written beside the packets
         configuration.depth = switch output.layer {
         case .tcp: .tcp
         case .tls: .tls

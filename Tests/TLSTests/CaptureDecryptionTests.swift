@@ -186,6 +186,26 @@ struct Decryption {
         }
     }
 
+    /// The randoms are for writing the sessions' secrets beside a capture (`-w`); kept for every
+    /// connection otherwise, they grew memory with each TLS connection of a large capture.
+    @Test func clientRandomsAreKeptOnlyWhenAskedFor() throws {
+        let file = try Fixture.bytes("tls13-resumption.pcap")
+        let keys = try Fixture.keyLog("tls13-resumption.keys")
+        func randoms(keeping: Bool) -> [[UInt8]] {
+            var configuration = Analyzer.Configuration()
+            configuration.keyLog = keys
+            configuration.keepsClientRandoms = keeping
+            var session = CaptureSession(configuration: configuration)
+            var events: [AnalysisEvent] = []
+            session.feed(file, into: &events)
+            session.finish(into: &events)
+            return session.analyzer.clientRandoms
+        }
+        #expect(randoms(keeping: false).isEmpty)
+        let kept = randoms(keeping: true)
+        #expect(kept.count == 2 && Set(kept) == Set(keys.sessions.keys))
+    }
+
     @Test func withoutKeysEachConnectionSaysWhy() throws {
         let file = try Fixture.bytes("tls13-aes128gcm.pcap")
         let none = try #require(Decryption.run(file, keys: KeyLog()).first?.session)
