@@ -74,6 +74,9 @@ struct ViewSetup {
 /// What a capture file is read through: one thread (`CapturePipeline`) or several (`ThreadedPipeline`).
 protocol CaptureDecoding {
     mutating func feed(_ chunk: ArraySlice<UInt8>)
+    /// The input has no more for now (a read shorter than asked for: a pipe from a capturing
+    /// tcpdump): what it gave is decoded and written out rather than held for more.
+    mutating func caughtUp()
     /// A progress line on standard error, after the output so far (`nil` clears it).
     mutating func progress(_ line: String?)
     /// The end of input: open calls and connections, `--stats`, and everything written out.
@@ -128,6 +131,10 @@ struct CapturePipeline: CaptureDecoding {
     mutating func ingest(_ record: CaptureRecord) {
         session.ingest(record, into: &events)
         render()
+    }
+
+    mutating func caughtUp() {
+        flush()
     }
 
     mutating func progress(_ line: String?) {

@@ -33,6 +33,9 @@ struct InputFile {
         buffer = [UInt8](repeating: 0, count: chunkSize)
     }
 
+    /// The most a read returns.
+    var chunkSize: Int { buffer.count }
+
     /// The next chunk, or `nil` at the end of the file.
     mutating func read() throws(OpenError) -> ArraySlice<UInt8>? {
         while true {

@@ -42,6 +42,7 @@ struct ReadCommand {
             guard let chunk else { break }
             if let line = progress.advance(by: chunk.count) { pipeline.progress(line) }
             pipeline.feed(chunk)
+            if chunk.count < file.chunkSize { pipeline.caughtUp() }
         }
         if progress.isEnabled { pipeline.progress(nil) }
         pipeline.finish()

@@ -57,6 +57,10 @@ final class ThreadedPipeline: CaptureDecoding, @unchecked Sendable {
         }
     }
 
+    func caughtUp() {
+        dispatch()
+    }
+
     func progress(_ line: String?) {
         mergeQueue.async {
             self.merger.flush()

@@ -84,6 +84,30 @@ import WireCore
         #expect(lines.last?.hasSuffix(" FIN") == true)
     }
 
+    /// `tcpdump -U -w - | grpcdump -r -`: what the pipe gave is decoded while it stays open, on
+    /// several threads too (their batches must not wait for more input than a pipe holds).
+    @Test(arguments: [1, 2]) func standardInputIsDecodedAsItArrives(threads: Int) throws {
+        let directory = try CommandRunner.temporaryDirectory("stdin-pipe")
+        let out = directory.appendingPathComponent("out.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = Process(), input = Pipe()
+        process.executableURL = CommandRunner.grpcdump
+        process.arguments = ["-r", "-", "--layer", "tcp", "--threads", "\(threads)"]
+        process.standardInput = input
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        input.fileHandleForWriting.write(Data(Self.conversationCapture()))  // a whole connection; the pipe stays open
+        var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+        let started = Date()
+        while !stdout.contains(" FIN"), Date().timeIntervalSince(started) < 10 { usleep(50_000) }
+        #expect(process.isRunning && stdout.contains("10.0.0.1:40000"), "nothing shown before the input ended: \(stdout)")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func emptyStandardInput() throws {
         let result = try CommandRunner.grpcdump(["-r", "-"], stdin: Data())
         #expect(result.status == 1)
