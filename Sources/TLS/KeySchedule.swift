@@ -32,7 +32,8 @@ enum KeySchedule {
         return Array(output.prefix(length))
     }
 
-    /// libcrypto's HMAC for each hash, set up once (only copied after: safe from any thread).
+    /// libcrypto's HMAC for each hash, set up once; each thread works on a copy of its own
+    /// (`clibcrypto_hmac`), so any thread may use them.
     enum HMACTemplates {
         nonisolated(unsafe) static let sha256 = clibcrypto_hmac_template("SHA256")!
         nonisolated(unsafe) static let sha384 = clibcrypto_hmac_template("SHA384")!

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import TLS
 
@@ -29,6 +31,27 @@ import Testing
             == Self.value("server_handshake_traffic_secret"))
         #expect(KeySchedule.expandLabel(Self.value("master_secret"), "c ap traffic", context: Self.value("transcript_hash_ch_server_finished"), length: 32, hash: .sha256)
             == Self.value("client_application_traffic_secret_0"))
+    }
+
+    /// Each thread keeps its own HMAC contexts (one per hash): threads deriving at once, SHA-256
+    /// and SHA-384 in turn, each get the same keys as one thread alone.
+    @Test func threadsDerivingAtOnceGetTheSameKeys() {
+        let rfcSecret = Self.value("server_handshake_traffic_secret")
+        let suites = [Self.suite, CipherSuite.named(0x1302)]
+        // A secret of its own for each thread (a thread using another's context would get its keys).
+        let secrets = (0..<4).map { thread in [UInt8(thread)] + rfcSecret.dropFirst() }
+        let expected = secrets.map { secret in suites.map { KeySchedule.trafficKeys(secret, suite: $0)! } }
+        #expect(KeySchedule.trafficKeys(rfcSecret, suite: Self.suite)!.key == Fixture.hex((Self.rfc["keys"] as! [String: String])["server_handshake_write_key"]!))
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: secrets.count) { thread in
+            var wrong = 0
+            for round in 0..<20_000 {
+                let derived = KeySchedule.trafficKeys(secrets[thread], suite: suites[round % 2])!
+                if derived.key != expected[thread][round % 2].key || derived.iv != expected[thread][round % 2].iv { wrong += 1 }
+            }
+            mismatches.withLock { $0 += wrong }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 
     @Test(arguments: ["server_handshake_flight", "client_finished", "server_new_session_ticket", "client_application_data",
