@@ -26,7 +26,6 @@ struct PipelineSettings: Sendable {
     var http2: HTTP2Limits
     var reportsLayerDetail: Bool
     var describesFrames: Bool
-    var keepsClientRandoms: Bool
 }
 
 /// All of one connection's state above TCP: the demultiplexer that names its next layer, TLS

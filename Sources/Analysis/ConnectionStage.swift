@@ -15,13 +15,14 @@ public struct ConnectionStage: Sendable {
     private var settledAbove: [ConnectionID: (info: ConnectionInfo, reversed: Bool)] = [:]
     public private(set) var statistics = HTTP2Statistics()
     /// The ClientHello randoms of the TLS sessions seen so far, in the order they were seen
-    /// (with `Analyzer.Configuration.keepsClientRandoms`).
+    /// (when `keepsClientRandoms`).
     public private(set) var clientRandoms: [[UInt8]] = []
+    private let keepsClientRandoms: Bool
 
     public init(configuration: Analyzer.Configuration) {
         settings = PipelineSettings(depth: configuration.depth, keyLog: configuration.keyLog, calls: configuration.calls, http2: configuration.http2,
-                                    reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames,
-                                    keepsClientRandoms: configuration.keepsClientRandoms)
+                                    reportsLayerDetail: configuration.reportsLayerDetail, describesFrames: configuration.describesFrames)
+        keepsClientRandoms = configuration.keepsClientRandoms
     }
 
     /// Hands on the TCP events of one packet (or of the end of the capture), each followed by
@@ -62,7 +63,7 @@ public struct ConnectionStage: Sendable {
                 guard let slot = pipelines.index(forKey: data.position.connection) else { continue }
                 pipelines.values[slot].process(.data(data), settings: settings, statistics: &statistics, into: &events)
                 if let sender = pipelines.values[slot].takeClientEvidence() { settleRoles(slot, sender: sender, batch: &batch, at: index, into: &events) }
-                if let random = pipelines.values[slot].takeNewClientRandom(), settings.keepsClientRandoms { clientRandoms.append(random) }
+                if let random = pipelines.values[slot].takeNewClientRandom(), keepsClientRandoms { clientRandoms.append(random) }
             case let .gap(gap):
                 pipelines[gap.position.connection]?.process(.gap(gap), settings: settings, statistics: &statistics, into: &events)
             case let .closed(summary):
