@@ -37,8 +37,8 @@ public enum ShardWork: Sendable {
 }
 
 /// The packet stage's output split by connection among `shards` connection stages: a
-/// connection goes, when it opens, to the shard with the fewest open connections (the lowest
-/// of those), and stays there, so each stage sees all of its connections' events in order and
+/// connection goes, when it opens, to the shard with the fewest open connections (of those, the
+/// first in turn after the shard given the last one), and stays there, so each stage sees all of its connections' events in order and
 /// nothing of the others'. Every piece of work and every diagnostic gets its `OrderKey`;
 /// merging the shards' output by key gives what `Analyzer` gives, whichever shard did the work.
 public struct ShardRouter: PacketStageOutput {
@@ -52,6 +52,8 @@ public struct ShardRouter: PacketStageOutput {
     /// The shard of each open connection, and how many are open on each shard.
     private var assigned: [ConnectionID: Int] = [:]
     private var openOnShard: [Int]
+    /// Where the search for the least loaded shard starts: the shard after the last one given.
+    private var nextShard = 0
 
     public init(shards: Int) {
         precondition(shards > 0)
@@ -63,7 +65,12 @@ public struct ShardRouter: PacketStageOutput {
     /// The shard of `connection`, given one if it has none yet.
     private mutating func shard(of connection: ConnectionID) -> Int {
         if let shard = assigned[connection] { return shard }
-        let shard = openOnShard.indices.min { openOnShard[$0] < openOnShard[$1] }!
+        var shard = nextShard
+        for step in 1..<shards {
+            let candidate = (nextShard + step) % shards
+            if openOnShard[candidate] < openOnShard[shard] { shard = candidate }
+        }
+        nextShard = (shard + 1) % shards
         assigned[connection] = shard
         openOnShard[shard] += 1
         return shard

@@ -21,7 +21,8 @@
 # Python grpcio client (small-calls-client.py: GetUser mostly, every streaming kind, some errors).
 # TLS=1 also records the same traffic over TLS 1.3 with its key log (base-tls.pcap, base-tls.keys)
 # and measures grpcdump on it with --keylog: its TLS twin, decrypted (docs/tls.md), grown by the
-# same factor as the plaintext file so that both hold the same calls; not for `small`.
+# same factor as the plaintext file so that both hold the same calls; with `small`, the small
+# calls again over TLS (small-calls-tls.pcap, small-calls-tls.keys, the server writing the keys).
 # SKIP_BUILD=1 uses the grpcdump already in .build/release instead of building it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,6 +31,7 @@ WORK=${BENCH_DIR:-/tmp/grpcdump-bench}
 PORT=50099
 TLS_PORT=50100
 SMALL_PORT=50101
+SMALL_TLS_PORT=50102
 TLS=${TLS:-0}
 TSHARK_MAX_MB=${TSHARK_MAX_MB:-100000}    # tshark's summary only for files up to this size
 TSHARK_V_MAX_MB=${TSHARK_V_MAX_MB:-100}    # tshark -V only up to this size (it is slow)
@@ -79,9 +81,12 @@ record_base() {  # record_base FILE PORT [TLS OPTIONS...]: the benchmark traffic
     stop_recording
 }
 
-record_small_calls() {  # record_small_calls FILE PORT: small-calls-client.py's traffic
-    start_recording "$1" "$2"
-    python3 scripts/benchmark/small-calls-client.py "127.0.0.1:$2" || { stop_recording; rm -f "$1"; exit 1; }
+record_small_calls() {  # record_small_calls FILE PORT [CLIENT OPTIONS -- SERVER OPTIONS...]: small-calls-client.py's traffic
+    local file=$1 port=$2 client=(); shift 2
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do client+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    start_recording "$file" "$port" "$@"
+    python3 scripts/benchmark/small-calls-client.py "${client[@]}" "127.0.0.1:$port" || { stop_recording; rm -f "$file"; exit 1; }
     stop_recording
 }
 [ -s "$WORK/base.pcap" ] || record_base "$WORK/base.pcap" $PORT
@@ -91,6 +96,11 @@ if [ "$TLS" = 1 ] && [ ! -s "$WORK/base-tls.pcap" ]; then
 fi
 if [[ " ${SIZES[*]} " == *" small "* ]] && [ ! -s "$WORK/small-calls.pcap" ]; then
     record_small_calls "$WORK/small-calls.pcap" $SMALL_PORT
+fi
+if [[ " ${SIZES[*]} " == *" small "* ]] && [ "$TLS" = 1 ] && [ ! -s "$WORK/small-calls-tls.pcap" ]; then
+    rm -f "$WORK/small-calls-tls.keys"
+    record_small_calls "$WORK/small-calls-tls.pcap" $SMALL_TLS_PORT --tls "$WORK/certs/ca.pem" -- \
+        --tls --cert-dir "$WORK/certs" --keylog "$WORK/small-calls-tls.keys"
 fi
 
 run_once() {  # run_once COMMAND...: "wall-seconds cpu-seconds peak-rss-MB" of one run
@@ -125,23 +135,26 @@ for size in "${SIZES[@]}"; do
     tshark_v_command=(tshark -r "$file" "${tshark_options[@]}" -V)
     names=("floor(C:read+TCP-copy)" "grpcdump(summary)" "grpcdump(summary,1thread)" "grpcdump--json(schemas)" "grpcdump--json(1thread)")
     commands=(floor_command summary_command summary_1thread_command json_command json_1thread_command)
-    if [ "$TLS" = 1 ] && [ "$size" != small ]; then
+    if [ "$TLS" = 1 ]; then
         # The same traffic as `file`: the TLS base grown by the same factor as the plaintext one
         # (TLS takes about a third more bytes and packets for it: records, handshakes). A twin
-        # of the same size in bytes would hold about a quarter fewer calls.
-        if [ "$size" = base ]; then tls_file="$WORK/base-tls.pcap"; else
+        # of the same size in bytes would hold about a quarter fewer calls. The small calls' twin
+        # is recorded anew, from the same client over TLS: the same calls, not the same bytes.
+        keys="$WORK/base-tls.keys"
+        if [ "$size" = base ]; then tls_file="$WORK/base-tls.pcap"
+        elif [ "$size" = small ]; then tls_file="$WORK/small-calls-tls.pcap" keys="$WORK/small-calls-tls.keys"; else
             tls_file="$WORK/bench-tls-twin-$size.pcap"
             tls_size=$(awk -v size="$size" -v tls="$(stat -c %s "$WORK/base-tls.pcap")" -v plain="$(stat -c %s "$WORK/base.pcap")" 'BEGIN { printf "%.1f", size * tls / plain }')
             [ -s "$tls_file" ] || python3 scripts/benchmark/replicate-pcap.py "$WORK/base-tls.pcap" "$tls_file" "$tls_size" $TLS_PORT
         fi
-        tls_summary_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys")
-        tls_summary_1thread_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --threads 1)
-        tls_json_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --json)
-        tls_json_1thread_command=("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" --json --threads 1)
+        tls_summary_command=("$BIN" -r "$tls_file" --keylog "$keys")
+        tls_summary_1thread_command=("$BIN" -r "$tls_file" --keylog "$keys" --threads 1)
+        tls_json_command=("$BIN" -r "$tls_file" --keylog "$keys" --json)
+        tls_json_1thread_command=("$BIN" -r "$tls_file" --keylog "$keys" --json --threads 1)
         names+=("grpcdump(summary,TLS)" "grpcdump(summary,TLS,1thr)" "grpcdump--json(TLS)" "grpcdump--json(TLS,1thr)")
         commands+=(tls_summary_command tls_summary_1thread_command tls_json_command tls_json_1thread_command)
         tls_megabytes=$(stat -c %s "$tls_file" | awk '{ printf "%.1f", $1 / 1e6 }')
-        tls_calls=$("$BIN" -r "$tls_file" --keylog "$WORK/base-tls.keys" 2>/dev/null | wc -l)
+        tls_calls=$("$BIN" -r "$tls_file" --keylog "$keys" 2>/dev/null | wc -l)
         for index in $(seq $((${#commands[@]} - 4)) $((${#commands[@]} - 1))); do
             row_megabytes[$index]=$tls_megabytes row_calls[$index]=$tls_calls
         done

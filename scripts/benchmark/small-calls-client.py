@@ -5,7 +5,9 @@ Swift reference server (`grpcdump serve`) with messages serialized by hand, from
 once, each on a channel (a connection) of its own, so that the connections interleave. Of each
 hundred calls on a connection: 90 GetUser, 4 ListUsers (a page of 3), 2 CreateUsers, 2 Chat and 2
 errors (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED and UNAUTHENTICATED in turn).
-Usage: small-calls-client.py HOST:PORT [CALLS_PER_CONNECTION]  (default 8000)
+With --tls CA_FILE the channels are TLS ones that trust CA_FILE (the server writes the key log):
+the small-calls capture's TLS twin.
+Usage: small-calls-client.py [--tls CA_FILE] HOST:PORT [CALLS_PER_CONNECTION]  (default 8000)
 """
 import importlib.util
 import pathlib
@@ -56,19 +58,29 @@ def error(users, connection, k, request_id):
 SCHEDULE = {10: list_users, 30: list_users, 60: list_users, 80: list_users, 20: create_users, 70: create_users,
             40: chat, 90: chat, 45: error, 95: error}  # call number modulo 100: GetUser if not here
 
-def run_connection(target, connection, calls):
+def run_connection(target, connection, calls, ca):
     # A subchannel pool of its own, or grpcio would share one connection among the channels.
-    with grpc.insecure_channel(target, options=(("grpc.use_local_subchannel_pool", 1),)) as channel:
+    options = (("grpc.use_local_subchannel_pool", 1),)
+    if ca is None:
+        channel = grpc.insecure_channel(target, options=options)
+    else:
+        channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=ca), options=options)
+    with channel:
         users = lambda kind, name: getattr(channel, kind)(f"/userservice.UserService/{name}")
         for k in range(calls):
             SCHEDULE.get(k % 100, get_user)(users, connection, k, (("x-request-id", f"{connection}-{k}"),))
 
 def main():
-    target = sys.argv[1]
-    calls = int(sys.argv[2]) if len(sys.argv) > 2 else 8000
+    arguments = sys.argv[1:]
+    ca = None
+    if arguments[:1] == ["--tls"]:
+        ca = pathlib.Path(arguments[1]).read_bytes()
+        arguments = arguments[2:]
+    target = arguments[0]
+    calls = int(arguments[1]) if len(arguments) > 1 else 8000
     start = time.monotonic()
     with ThreadPoolExecutor(CONNECTIONS) as pool:
-        list(pool.map(lambda connection: run_connection(target, connection, calls), range(CONNECTIONS)))
+        list(pool.map(lambda connection: run_connection(target, connection, calls, ca), range(CONNECTIONS)))
     print(f"small-calls-client: {CONNECTIONS * calls} calls on {CONNECTIONS} connections in {time.monotonic() - start:.0f} s",
           file=sys.stderr)
 
