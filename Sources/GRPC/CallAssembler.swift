@@ -17,6 +17,11 @@ public struct CallAssembler: Sendable {
         /// Also report each message as it completes (`takeArrivedMessages()`), for views that
         /// show streams as they happen (live capture).
         public var reportsArrivingMessages = false
+        /// Keep each message's bytes (and decompress them). Off for views that show only how many
+        /// messages went each way (the call summary): a message is then counted, with its prefix,
+        /// length and packets, and its bytes are passed over, unless the call's method is not
+        /// known (its messages may name it: method inference).
+        public var keepsMessageBodies = true
         public init() {}
     }
 

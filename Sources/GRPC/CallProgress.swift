@@ -79,6 +79,7 @@ struct CallProgress: Sendable {
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)
             } else {
+                deframers[side].keepsBodies = configuration.keepsMessageBodies || call.path == nil
                 deframers[side].append(bytes, at: offset, packet: event.packet, time: event.time, into: &outputs)
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)
@@ -145,6 +146,8 @@ struct CallProgress: Sendable {
                 arrived.append(ArrivedMessage(connection: call.connection, streamID: call.streamID, path: call.path,
                                               direction: direction, index: index, message: message))
             }
+        case let .counted(message):
+            if direction == .clientToServer { call.requests.append(message) } else { call.responses.append(message) }
         case let .tooLarge(length, offset, packet):
             call.warnings.append(CallDiagnostic.messageTooLarge(direction, length: length, offset: offset, packet: packet, limit: configuration.maxMessageLength))
         case let .trailers(bytes, offset, packet):

@@ -6,7 +6,9 @@ public struct GRPCMessage: Sendable {
     public var compressed: Bool
     /// The length the prefix declared.
     public var declaredLength: Int
-    /// The message bytes as sent (compressed when `compressed`); empty when too large to keep.
+    /// The message bytes as sent (compressed when `compressed`); empty when too large to keep,
+    /// or when the view keeps none (`CallAssembler.Configuration.keepsMessageBodies`; `bytes` is
+    /// then nil, with no `problem`).
     public var wireBytes: [UInt8]
     /// The message after decompression (equal to `wireBytes` when not compressed); `nil` when it
     /// could not be decompressed (see `problem`).

@@ -27,6 +27,10 @@ public struct MessageDeframer: Sendable {
     /// Bytes of the current message still to come (kept, or skipped when too large).
     private var remaining = 0
     private var skipping = false
+    /// Whether the messages that start from now on keep their bytes (see `Output.counted`).
+    var keepsBodies = true
+    /// The current message's bytes are passed over: `keepsBodies` was off when its prefix ended.
+    private var counting = false
 
     init(maxMessageLength: Int) {
         self.maxMessageLength = maxMessageLength
@@ -41,6 +45,9 @@ public struct MessageDeframer: Sendable {
         /// HTTP/1-style `name: value` lines.
         case trailers([UInt8], streamOffset: Int64, packet: Int)
         case tooLarge(declaredLength: Int, streamOffset: Int64, packet: Int)
+        /// A message whose bytes were not kept (`keepsBodies` off): `wireBytes` empty, `bytes`
+        /// nil, not decompressed.
+        case counted(GRPCMessage)
     }
 
     mutating func append(_ data: ArraySlice<UInt8>, at offset: Int64, packet: Int, time: Timestamp, into out: inout [Output]) {
@@ -62,18 +69,23 @@ public struct MessageDeframer: Sendable {
                 remaining = declared
                 skipping = remaining > maxMessageLength
                 if skipping { out.append(.tooLarge(declaredLength: remaining, streamOffset: prefixOffset, packet: packet)) }
+                counting = !skipping && !keepsBodies && compressedFlag & 0x80 == 0
                 // A fresh buffer of the declared size: the previous one now belongs to its message
                 // (keeping its capacity would copy a large message's buffer for every small one).
                 body = []
-                if !skipping { body.reserveCapacity(remaining) }
+                if !skipping && !counting { body.reserveCapacity(remaining) }
             }
             let take = min(remaining, data.count)
-            if !skipping { body += data.prefix(take) }
+            if !skipping && !counting { body += data.prefix(take) }
             data = data.dropFirst(take)
             offset += Int64(take)
             remaining -= take
             if remaining == 0 {
-                if !skipping, compressedFlag & 0x80 != 0 {
+                if counting {
+                    out.append(.counted(GRPCMessage(
+                        compressed: compressedFlag & 1 == 1, declaredLength: declared, wireBytes: [], bytes: nil, problem: nil,
+                        streamOffset: prefixOffset, firstPacket: firstPacket, packet: packet, time: time)))
+                } else if !skipping, compressedFlag & 0x80 != 0 {
                     out.append(.trailers(body, streamOffset: prefixOffset, packet: packet))
                 } else if !skipping {
                     let compressed = compressedFlag & 1 == 1
@@ -84,6 +96,7 @@ public struct MessageDeframer: Sendable {
                 }
                 prefixReceived = 0
                 skipping = false
+                counting = false
             }
         }
     }

@@ -219,6 +219,43 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(reduced.map(\.status?.code) == full.map(\.status?.code) && reduced.map(\.warnings) == full.map(\.warnings))
     }
 
+    /// The call summary's configuration: messages counted with their lengths and packets, their
+    /// bytes neither kept nor decompressed, except on a call whose method is not known (its
+    /// HEADERS not captured), whose messages may name it.
+    @Test func withoutBodiesMessagesAreCountedNotKept() throws {
+        let payload = Array(String(repeating: "compress me ", count: 50).utf8)
+        let compressed = Deflater.compress(payload, format: .gzip)
+        let responses = grpcMessage(Array(repeating: 7, count: 40)) + grpcMessage([]) + grpcMessage([1, 2, 3], compressed: true)
+        var (c, packets) = connection()
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders + [("grpc-encoding", "gzip")]))
+            + F.data(stream: 1, grpcMessage(compressed, compressed: true), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders))
+            + F.data(stream: 1, Array(responses[..<20]))))
+        packets.append(c.send(.server, F.data(stream: 1, Array(responses[20...]))
+            + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)))
+        // Stream 3's HEADERS were not captured: its method is not known.
+        packets.append(c.send(.client, F.data(stream: 3, grpcMessage([0x08, 0x2A]), endStream: true)))
+        packets.append(c.send(.server, F.data(stream: 3, grpcMessage([0x08, 0x01]))
+            + F.headers(stream: 3, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)))
+        var countingOnly = Analyzer.Configuration()
+        countingOnly.calls.keepsMessageBodies = false
+        let full = calls(packets), counted = calls(packets, configuration: countingOnly)
+        try #require(full.count == 2 && counted.count == 2)
+        let known = counted[0], unknown = counted[1]
+        #expect(known.path != nil && unknown.path == nil)
+        for (a, b) in zip(counted, full) {
+            #expect(a.requests.map(\.declaredLength) == b.requests.map(\.declaredLength))
+            #expect(a.responses.map(\.declaredLength) == b.responses.map(\.declaredLength))
+            #expect(a.responses.map(\.packet) == b.responses.map(\.packet) && a.responses.map(\.streamOffset) == b.responses.map(\.streamOffset))
+            #expect(a.status?.code == b.status?.code && a.warnings == b.warnings)
+        }
+        #expect(known.requests.map(\.declaredLength) == [compressed.count] && known.responses.map(\.declaredLength) == [40, 0, 3])
+        #expect(known.requests.first?.compressed == true && known.responses.map(\.compressed) == [false, false, true])
+        #expect([known.requests, known.responses].joined().allSatisfy { $0.wireBytes.isEmpty && $0.bytes == nil && $0.problem == nil })
+        #expect(full[0].requests.first?.bytes == payload)
+        #expect(unknown.requests.map(\.bytes) == [[0x08, 0x2A]] && unknown.responses.map(\.bytes) == [[0x08, 0x01]])
+    }
+
     @Test func hostileMessageLengthIsSkippedAndTheRestDecoded() throws {
         var (c, packets) = connection()
         packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
