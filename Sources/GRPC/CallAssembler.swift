@@ -19,8 +19,7 @@ public struct CallAssembler: Sendable {
         public var reportsArrivingMessages = false
         /// Keep each message's bytes (and decompress them). Off for views that show only how many
         /// messages went each way (the call summary): a message is then counted, with its prefix,
-        /// length and packets, and its bytes are passed over, unless the call's method is not
-        /// known (its messages may name it: method inference).
+        /// length and packets, and its bytes are passed over.
         public var keepsMessageBodies = true
         public init() {}
     }

@@ -79,7 +79,7 @@ struct CallProgress: Sendable {
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)
             } else {
-                deframers[side].keepsBodies = configuration.keepsMessageBodies || call.path == nil
+                deframers[side].keepsBodies = configuration.keepsMessageBodies
                 deframers[side].append(bytes, at: offset, packet: event.packet, time: event.time, into: &outputs)
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)

@@ -59,9 +59,10 @@ struct ViewSetup {
         // Live, with messages shown: each message as it arrives, not with its completed call.
         let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
         configuration.calls.reportsArrivingMessages = messagesAsTheyArrive
-        // The call summary shows how many messages went each way, not what they hold.
+        // The call summary shows how many messages went each way, not what they hold; with
+        // schemas it may name a call's unknown method from its messages (method inference).
         let showsOnlySummaries = output.layer == .grpc && output.verbose == 0 && !output.json && !output.jsonRaw && !output.hex
-            && request.export == nil && request.report == nil
+            && request.export == nil && request.report == nil && request.types == nil
         configuration.calls.keepsMessageBodies = !showsOnlySummaries
         if let bpfFilter, !bpfFilter.isEmpty {
             let compiled: BPFFilter
