@@ -38,8 +38,8 @@ public enum ShardWork: Sendable {
 
 /// The packet stage's output split by connection among `shards` connection stages: a
 /// connection goes, when it opens, to the shard with the fewest open connections (of those, the
-/// first in turn after the shard given the last one), and stays there, so each stage sees all of its connections' events in order and
-/// nothing of the others'. Every piece of work and every diagnostic gets its `OrderKey`;
+/// first in turn after the shard given the last one), and stays there, so each stage sees all
+/// of its connections' events in order and nothing of the others'. Every piece of work and every diagnostic gets its `OrderKey`;
 /// merging the shards' output by key gives what `Analyzer` gives, whichever shard did the work.
 public struct ShardRouter: PacketStageOutput {
     public let shards: Int
