@@ -28,13 +28,16 @@ enum CallTargets {
     /// operation byte (bits 0–2: head begins, head, body, reset, activity, connection end;
     /// bit 3: ends the stream; bit 4: from the server; bits 5–7: which of eight exchanges) and
     /// its chunk (a head's "name: value" lines, a body's bytes, a reset's code). The calls are
-    /// rendered as text with hex and as JSON.
+    /// rendered as text with hex and as JSON. The first byte chooses the configuration: bit 0
+    /// reports messages as they arrive, bit 1 keeps no message bytes (the call summary's).
     static func grpc(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
+        let options = input.byte()
         var configuration = CallAssembler.Configuration()
         configuration.maxMessageLength = 1 << 20
         configuration.maxOpenCalls = 4
-        configuration.reportsArrivingMessages = input.bool()
+        configuration.reportsArrivingMessages = options & 1 != 0
+        configuration.keepsMessageBodies = options & 2 == 0
         var assembler = CallAssembler(configuration: configuration)
         var text = CallView(verbosity: 2, hex: true, json: false), json = CallView(verbosity: 1, hex: false, json: true)
         let opened = AnalysisEvent.tcp(.opened(ByteStreamScript.connection))

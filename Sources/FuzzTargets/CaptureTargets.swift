@@ -45,8 +45,8 @@ enum CaptureTargets {
     }
 
     /// The first byte chooses the view (text at each verbosity, or JSON, with hex, and whether an
-    /// HTML report is made too); the rest is a capture file read by the whole pipeline, every
-    /// layer's view rendering what it produces.
+    /// HTML report is made too) and whether message bytes are kept; the rest is a capture file
+    /// read by the whole pipeline, every layer's view rendering what it produces.
     static func pipeline(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let options = input.byte()
@@ -54,6 +54,7 @@ enum CaptureTargets {
         var configuration = Analyzer.Configuration()
         configuration.reassembly.maxBufferedBytesPerDirection = 1 << 20
         configuration.calls.reportsArrivingMessages = options & 2 != 0
+        configuration.calls.keepsMessageBodies = options & 64 == 0
         var session = CaptureSession(configuration: configuration)
         var calls = CallView(verbosity: Int(options >> 2) % 3, hex: options & 16 != 0, json: json)
         var frames = HTTP2FrameView(json: json)
