@@ -94,7 +94,7 @@ public struct CallAssembler: Sendable {
         if case .headBegins = event.kind, event.direction == .clientToServer {} else {
             call.warnings.append(CallDiagnostic.startNotCaptured)
         }
-        var progress = CallProgress(call: call, maxMessageLength: configuration.maxMessageLength)
+        var progress = CallProgress(call: call, configuration: configuration)
         if progress.apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC, outputs: &outputScratch, arrived: &arrived) {
             report(progress, key: key, into: &calls)
         } else {

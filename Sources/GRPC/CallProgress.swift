@@ -21,9 +21,10 @@ struct CallProgress: Sendable {
     /// Directions whose END_STREAM came on a HEADERS frame whose block is not complete yet.
     var endStreamPending: UInt8 = 0
 
-    init(call: GRPCCall, maxMessageLength: Int) {
+    init(call: GRPCCall, configuration: CallAssembler.Configuration) {
         self.call = call
-        deframers = DirectionPair(MessageDeframer(maxMessageLength: maxMessageLength), MessageDeframer(maxMessageLength: maxMessageLength))
+        let deframer = MessageDeframer(maxMessageLength: configuration.maxMessageLength, keepsBodies: configuration.keepsMessageBodies)
+        deframers = DirectionPair(deframer, deframer)
     }
 
     /// Both sides ended the stream, or it was reset.
@@ -79,7 +80,6 @@ struct CallProgress: Sendable {
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)
             } else {
-                deframers[side].keepsBodies = configuration.keepsMessageBodies
                 deframers[side].append(bytes, at: offset, packet: event.packet, time: event.time, into: &outputs)
                 for output in outputs { add(output, direction: event.direction, configuration: configuration, arrived: &arrived) }
                 outputs.removeAll(keepingCapacity: true)

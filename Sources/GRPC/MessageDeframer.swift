@@ -27,13 +27,14 @@ public struct MessageDeframer: Sendable {
     /// Bytes of the current message still to come (kept, or skipped when too large).
     private var remaining = 0
     private var skipping = false
-    /// Whether the messages that start from now on keep their bytes (see `Output.counted`).
-    var keepsBodies = true
-    /// The current message's bytes are passed over: `keepsBodies` was off when its prefix ended.
-    private var counting = false
+    /// Whether messages keep their bytes (see `Output.counted`).
+    let keepsBodies: Bool
+    /// The current message's bytes are passed over (a trailers frame's are always kept).
+    private var counting: Bool { !skipping && !keepsBodies && compressedFlag & 0x80 == 0 }
 
-    init(maxMessageLength: Int) {
+    init(maxMessageLength: Int, keepsBodies: Bool) {
         self.maxMessageLength = maxMessageLength
+        self.keepsBodies = keepsBodies
     }
 
     /// Whether a message is partly received.
@@ -69,7 +70,6 @@ public struct MessageDeframer: Sendable {
                 remaining = declared
                 skipping = remaining > maxMessageLength
                 if skipping { out.append(.tooLarge(declaredLength: remaining, streamOffset: prefixOffset, packet: packet)) }
-                counting = !skipping && !keepsBodies && compressedFlag & 0x80 == 0
                 // A fresh buffer of the declared size: the previous one now belongs to its message
                 // (keeping its capacity would copy a large message's buffer for every small one).
                 body = []
@@ -96,7 +96,6 @@ public struct MessageDeframer: Sendable {
                 }
                 prefixReceived = 0
                 skipping = false
-                counting = false
             }
         }
     }

@@ -59,11 +59,9 @@ struct ViewSetup {
         // Live, with messages shown: each message as it arrives, not with its completed call.
         let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
         configuration.calls.reportsArrivingMessages = messagesAsTheyArrive
-        // The call summary shows how many messages went each way, not what they hold; with
-        // schemas it may name a call's unknown method from its messages (method inference).
-        let showsOnlySummaries = output.layer == .grpc && output.verbose == 0 && !output.json && !output.jsonRaw && !output.hex
-            && request.export == nil && request.report == nil && request.types == nil
-        configuration.calls.keepsMessageBodies = !showsOnlySummaries
+        // The call summary shows how many messages went each way, not what they hold; a report
+        // shows them, and with schemas a call's unknown method may be named from its messages.
+        configuration.calls.keepsMessageBodies = output.layer != .grpc || output.showsMessages || request.report != nil || request.types != nil
         if let bpfFilter, !bpfFilter.isEmpty {
             let compiled: BPFFilter
             do { compiled = try BPFFilter(expression: bpfFilter) } catch { throw SetupError(description: error.description) }

@@ -53,7 +53,7 @@ struct GRPCDump: AsyncParsableCommand {
         if input.listInterfaces { return try LiveCommand.listInterfaces() }
         var types: MessageTypes?
         // Schemas are loaded only for views that show messages.
-        if output.layer == .grpc, output.verbose > 0 || output.json || output.hex || output.export != nil {
+        if output.showsMessages {
             do {
                 types = try await SchemaLoader(options: schemas).load()
             } catch {

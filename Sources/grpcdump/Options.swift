@@ -107,6 +107,10 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Print each call as a command that sends it again: grpcurl (docs/replay.md).", valueName: "format"))
     var export: ExportFormat?
 
+    /// Whether the calls are shown with what their messages hold, not only how many went each
+    /// way (the one-line summary): schemas are loaded and message bytes kept for these views.
+    var showsMessages: Bool { layer == .grpc && (verbose > 0 || json || hex || export != nil) }
+
     func validate() throws {
         if export != nil, json || layer != .grpc || hex || verbose > 0 || stats {
             throw ValidationError("--export prints commands in place of the calls: it goes without --json, -x, -v, --stats and --layer")
