@@ -162,7 +162,9 @@ struct ConnectionPipeline: Sendable {
             case _ where settings.depth == .tls && security != nil:
                 break  // `--layer tls`: the plaintext is not decoded further
             case .http2:
-                http2 = HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames, limits: settings.http2)
+                // Frames are reported only to views that show them; the calls need their exchanges.
+                http2 = HTTP2Connection(id: id, handshakeSeen: handshakeSeen, describesFrames: settings.describesFrames,
+                                        reportsFrames: settings.reportsLayerDetail || calls == nil, limits: settings.http2)
                 next = .http2
                 for held in replay { processPlaintext(held, settings: settings, statistics: &statistics, into: &events) }
             case .tls where security == nil:
@@ -201,9 +203,21 @@ struct ConnectionPipeline: Sendable {
         }
     }
 
-    /// Hands the HTTP/2 layer's events on, each followed by the calls its exchange events completed.
+    /// Hands the HTTP/2 layer's events on, each followed by the calls its exchange events
+    /// completed. When no view shows frames, the layer gives their exchange events instead; they
+    /// go first: of the rest, only the connection's end makes output here, and it follows the
+    /// last frame.
     private mutating func forward(settings: PipelineSettings, statistics: inout HTTP2Statistics, into events: inout [AnalysisEvent]) {
         defer { http2Events.removeAll(keepingCapacity: true) }
+        let (frames, violations) = http2!.takeExchanges(leaving: &exchangeEvents)
+        statistics.frames += frames
+        statistics.violations += violations
+        for exchange in exchangeEvents {
+            calls!.process(exchange, into: &completedCalls)
+            emitCalls(settings: settings, httpVersion: .http2, into: &events)
+        }
+        // Emptied now: bodies kept would share (and make copy) the frame decoder's buffer.
+        exchangeEvents.removeAll(keepingCapacity: true)
         for event in http2Events {
             if case let .other(_, kind, packet) = event {
                 report(kind, packet: packet, settings, &statistics, &events)

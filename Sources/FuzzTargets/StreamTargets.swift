@@ -2,6 +2,7 @@ import Analysis
 import ByteStream
 import HTTP1
 import HTTP2
+import HTTPExchange
 import Packet
 import Reassembly
 import Render
@@ -50,17 +51,20 @@ enum StreamTargets {
         reassembler.finish(packet: packet + 1, into: &events)
     }
 
-    /// The first byte chooses text or JSON frames; then `ByteStreamScript`.
+    /// The first byte chooses text or JSON frames, or frames not reported (their exchange events
+    /// gathered, as for the call views); then `ByteStreamScript`.
     static func http2(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let options = input.byte()
-        var connection = HTTP2Connection(id: ByteStreamScript.connection.id, handshakeSeen: options & 1 != 0)
+        var connection = HTTP2Connection(id: ByteStreamScript.connection.id, handshakeSeen: options & 1 != 0, reportsFrames: options & 4 == 0)
         var view = HTTP2FrameView(json: options & 2 != 0)
         var output: [HTTP2Event] = []
+        var exchanges: [ExchangeEvent] = []
         for event in ByteStreamScript.events(&input) {
             connection.consume(event, into: &output)
             for event in output { _ = view.render(.http2(event)) }
             output.removeAll(keepingCapacity: true)
+            _ = connection.takeExchanges(leaving: &exchanges)
         }
     }
 

@@ -8,56 +8,54 @@ import WireCore
 /// (§6.7) matched with their acknowledgements, header blocks joined across CONTINUATION (§6.10) and
 /// decoded (RFC 7541) — and the rules the frame breaks.
 extension HTTP2Connection {
-    mutating func annotate(_ frame: Frame, _ direction: Direction, _ position: StreamPosition) -> FrameRecord {
+    /// Annotates a frame's record (made by the caller, with no notes yet) in place: a record
+    /// returned would be copied out whole, three times a frame.
+    mutating func annotate(_ record: inout FrameRecord, _ position: StreamPosition) {
+        let direction = record.direction
         let sender = direction.rawValue, receiver = direction.reversed.rawValue
         let fromClient = direction == .clientToServer
-        var record = FrameRecord(connection: id, direction: direction, packet: position.packet, time: position.time,
-                                 frame: frame, annotations: [], violations: frame.problems, headerBlock: nil)
-        func violation(_ code: String, _ message: String) {
-            record.violations.append(Diagnostic(.http2, code, .warning, message, packet: position.packet,
-                                                span: ByteSpan(start: Int(frame.streamOffset), count: frame.wireLength)))
-        }
+        let header = record.frame.header, streamOffset = record.frame.streamOffset
         // RFC 9113 §4.2: no frame may exceed the receiver's SETTINGS_MAX_FRAME_SIZE.
-        if frame.header.length > sides[receiver].maxFrameSize {
-            violation("http2.frame-size", "\(frame.header.length)-byte payload exceeds the peer's SETTINGS_MAX_FRAME_SIZE \(sides[receiver].maxFrameSize) (FRAME_SIZE_ERROR, RFC 9113 §4.2)")
+        if header.length > sides[receiver].maxFrameSize {
+            record.addViolation("http2.frame-size", "\(header.length)-byte payload exceeds the peer's SETTINGS_MAX_FRAME_SIZE \(sides[receiver].maxFrameSize) (FRAME_SIZE_ERROR, RFC 9113 §4.2)")
         }
         // RFC 9113 §6.10: a header block's CONTINUATION frames must follow it immediately.
         // (The open block's stream is asked for alone: a copy of the block kept here would make
         // every CONTINUATION copy the whole block.)
-        if let openStream = sides[sender].headerBlocks.openStream, frame.type != .continuation || frame.streamID != openStream {
-            violation("http2.continuation.expected", "expected CONTINUATION for the header block of stream \(openStream), got \(frame.type) on stream \(frame.streamID) (PROTOCOL_ERROR, RFC 9113 §6.10)")
+        if let openStream = sides[sender].headerBlocks.openStream, header.type != .continuation || header.streamID != openStream {
+            record.addViolation("http2.continuation.expected", "expected CONTINUATION for the header block of stream \(openStream), got \(header.type) on stream \(header.streamID) (PROTOCOL_ERROR, RFC 9113 §6.10)")
             sides[sender].headerBlocks.abandon()
         }
-        let endStream = frame.header.flags.contains(.endStream)
+        let endStream = header.flags.contains(.endStream)
         var notes = FrameNotes(enabled: describesFrames)
-        switch frame.content {
+        switch record.frame.content {
         case let .data(_, data):
             // Windows first: closing the stream forgets its window.
-            if let overrun = sides[sender].windows.consume(frame.header.length, on: frame.streamID, time: position.time, packet: position.packet, notes: &notes) {
-                violation("http2.flow-control.exceeded", overrun)
+            if let overrun = sides[sender].windows.consume(header.length, on: header.streamID, time: position.time, packet: position.packet, notes: &notes) {
+                record.addViolation("http2.flow-control.exceeded", overrun)
             }
-            record.flow = sides[sender].windows.reading(sender: direction, stream: frame.streamID)
+            record.flow = sides[sender].windows.reading(sender: direction, stream: header.streamID)
             applyStream(&record, &notes, .data, endStream: endStream, fromClient: fromClient)
-            if frame.header.length != data.count { notes.add("\(data.count) data bytes, \(frame.header.length - data.count) of padding and pad length") }
+            if header.length != data.count { notes.add("\(data.count) data bytes, \(header.length - data.count) of padding and pad length") }
         case let .headers(_, priority, fragment):
             applyStream(&record, &notes, .headers, endStream: endStream, fromClient: fromClient)
             if let priority { notes.add(Self.describe(priority)) }
-            sides[sender].windows.open(stream: frame.streamID)
-            sides[receiver].windows.open(stream: frame.streamID)
+            sides[sender].windows.open(stream: header.streamID)
+            sides[receiver].windows.open(stream: header.streamID)
             startBlock(&record, .headers, fragment, sender: sender)
         case let .continuation(fragment):
             let limit = sides[sender].headerBlocks.maxBlockBytes
-            switch sides[sender].headerBlocks.continue(stream: frame.streamID, fragment: fragment, at: Int(frame.streamOffset) + FrameHeader.size) {
+            switch sides[sender].headerBlocks.continue(stream: header.streamID, fragment: fragment, at: Int(streamOffset) + FrameHeader.size) {
             case .noOpenBlock:
-                violation("http2.continuation.unexpected", "CONTINUATION on stream \(frame.streamID) without a header block in progress (PROTOCOL_ERROR, RFC 9113 §6.10)")
+                record.addViolation("http2.continuation.unexpected", "CONTINUATION on stream \(header.streamID) without a header block in progress (PROTOCOL_ERROR, RFC 9113 §6.10)")
             case .passedLimit:
-                violation("http2.header-block.limit", "header block of stream \(frame.streamID) passed \(limit) bytes (--max-header-block): the rest is not kept, the block is not decoded, and this direction's HPACK table is unknown after it")
+                record.addViolation("http2.header-block.limit", "header block of stream \(header.streamID) passed \(limit) bytes (--max-header-block): the rest is not kept, the block is not decoded, and this direction's HPACK table is unknown after it")
             case .joined, .dropped:
                 break
             }
-            if frame.header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
+            if header.flags.contains(.endHeaders) { finishBlock(&record, sender: sender) }
         case let .pushPromise(_, promised, fragment):
-            if fromClient { violation("http2.push-promise.client", "client sent PUSH_PROMISE (PROTOCOL_ERROR, RFC 9113 §8.4)") }
+            if fromClient { record.addViolation("http2.push-promise.client", "client sent PUSH_PROMISE (PROTOCOL_ERROR, RFC 9113 §8.4)") }
             if let forgotten = streams.reserve(promised) { forget(forgotten, &record) }
             notes.add("promises stream \(promised)")
             startBlock(&record, .pushPromise, fragment, sender: sender)
@@ -67,7 +65,7 @@ extension HTTP2Connection {
             applyStream(&record, &notes, .rstStream, endStream: false, fromClient: fromClient)
             notes.add("error \(code)")
         case let .settings(settings):
-            if frame.header.flags.contains(.ack) {
+            if header.flags.contains(.ack) {
                 if sides[receiver].pendingSettings.isEmpty {
                     notes.add("acknowledges no outstanding SETTINGS")
                 } else {
@@ -98,7 +96,7 @@ extension HTTP2Connection {
                 if settings.isEmpty { notes.add("no parameters (all defaults)") }
             }
         case let .ping(opaque):
-            if frame.header.flags.contains(.ack) {
+            if header.flags.contains(.ack) {
                 if let sent = sides[receiver].pendingPings.removeValue(forKey: opaque) {
                     notes.add("answers PING of packet \(sent.packet), round trip \(formatDuration(nanoseconds: position.time.nanoseconds(since: sent.time)))")
                 } else {
@@ -116,8 +114,8 @@ extension HTTP2Connection {
         case let .windowUpdate(increment):
             guard increment > 0 else { break }
             // A WINDOW_UPDATE widens the window of the *other* side's sending.
-            if let overflow = sides[receiver].windows.update(stream: frame.streamID, increment: increment, time: position.time, notes: &notes) { violation("http2.flow-control.overflow", overflow) }
-            record.flow = sides[receiver].windows.reading(sender: direction.reversed, stream: frame.streamID)
+            if let overflow = sides[receiver].windows.update(stream: header.streamID, increment: increment, time: position.time, notes: &notes) { record.addViolation("http2.flow-control.overflow", overflow) }
+            record.flow = sides[receiver].windows.reading(sender: direction.reversed, stream: header.streamID)
         case let .altsvc(origin, value):
             notes.add("origin \"\(origin)\", \(value)")
         case let .origin(origins):
@@ -128,7 +126,6 @@ extension HTTP2Connection {
             break
         }
         record.annotations = notes.texts
-        return record
     }
 
     private mutating func applyStream(_ record: inout FrameRecord, _ notes: inout FrameNotes, _ type: FrameType, endStream: Bool, fromClient: Bool) {
@@ -176,5 +173,13 @@ extension HTTP2Connection {
 
     private static func describe(_ priority: PriorityInfo) -> String {
         "depends on stream \(priority.dependency)\(priority.exclusive ? " (exclusive)" : ""), weight \(Int(priority.weight) + 1)"
+    }
+}
+
+extension FrameRecord {
+    /// A rule the frame breaks; the diagnostic spans the whole frame.
+    mutating func addViolation(_ code: String, _ message: String) {
+        violations.append(Diagnostic(.http2, code, .warning, message, packet: packet,
+                                     span: ByteSpan(start: Int(frame.streamOffset), count: frame.wireLength)))
     }
 }

@@ -24,12 +24,21 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
     private var clientSideSeen = false
     /// Whether the server's bytes were seen from the start of its stream.
     private var serverFromStart = false
+    /// Set when only the call layer reads this connection (no view shows frames): each frame's
+    /// exchange events are gathered here instead of the frame being reported (`takeExchanges`),
+    /// which spares every frame record its trip through the event arrays.
+    private var exchanges: [ExchangeEvent]?
+    /// Frames (and the rules they broke) gathered into `exchanges` since the last `takeExchanges`.
+    private var framesGathered = 0, violationsGathered = 0
 
     /// `handshakeSeen`: the TCP handshake was captured, so stream offset 0 is the real start of
     /// each direction; otherwise the connection was joined mid-way.
-    public init(id: ConnectionID, handshakeSeen: Bool, describesFrames: Bool = true, limits: HTTP2Limits = .default) {
+    /// `reportsFrames`: whether frames are reported as `.frame` events; when not, only their
+    /// exchange events are kept, for `takeExchanges`.
+    public init(id: ConnectionID, handshakeSeen: Bool, describesFrames: Bool = true, reportsFrames: Bool = true, limits: HTTP2Limits = .default) {
         self.id = id
         self.describesFrames = describesFrames
+        exchanges = reportsFrames ? nil : []
         let side = DirectionState(headerBlocks: HeaderBlockAssembler(maxBlockBytes: limits.maxHeaderBlockBytes))
         sides = [side, side]
         streams = StreamTable(maxOpenStreams: limits.maxOpenStreams)
@@ -37,6 +46,17 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
     }
 
     public var isHTTP2: Bool { detection != nil }
+
+    /// When frames are not reported: the exchange events of the frames decoded since the last
+    /// call, in order, put in `spare`, and how many frames and rule violations they came from.
+    /// The array `spare` held takes their place emptied, so that neither is allocated again.
+    public mutating func takeExchanges(leaving spare: inout [ExchangeEvent]) -> (frames: Int, violations: Int) {
+        spare.removeAll(keepingCapacity: true)
+        guard exchanges != nil else { return (0, 0) }
+        swap(&exchanges!, &spare)
+        defer { framesGathered = 0; violationsGathered = 0 }
+        return (framesGathered, violationsGathered)
+    }
 
     public mutating func receive(_ data: StreamData, into events: inout [HTTP2Event]) {
         receive(data.bytes, at: data.offset, data.position, into: &events)
@@ -210,7 +230,16 @@ public struct HTTP2Connection: ByteStreamConsumer, Sendable {
                     detect(.midStream, position, &events)
                     joinedMidway()
                 }
-                events.append(.frame(annotate(frame, direction, position)))
+                var record = FrameRecord(connection: id, direction: direction, packet: position.packet, time: position.time,
+                                         frame: frame, annotations: [], violations: frame.problems, headerBlock: nil)
+                annotate(&record, position)
+                if exchanges == nil {
+                    events.append(.frame(record))
+                } else {
+                    framesGathered += 1
+                    violationsGathered += record.violations.count
+                    record.exchangeEvents(into: &exchanges!)
+                }
             case var .skipped(skip):
                 skip.packet = position.packet
                 events.append(.skipped(id, direction, skip))

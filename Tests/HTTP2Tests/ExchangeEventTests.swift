@@ -47,4 +47,38 @@ import TestSupport
             "s3 reset CANCEL",
         ])
     }
+
+    /// Frames not reported (the call views): the connection gathers the same exchange events, in
+    /// the same order, and counts the frames and the rules they broke, with no `.frame` event.
+    @Test func unreportedFramesGiveTheSameExchangesAndCounts() throws {
+        let client = F.preface + F.settings() + F.headers(stream: 1, block: [0x83, 0x86], endHeaders: false)
+            + F.continuation(stream: 1, block: [0x84]) + F.data(stream: 1, [1, 2, 3], endStream: true, padLength: 2)
+        // DATA on a stream never opened breaks a rule (RFC 9113 §5.1).
+        let server = F.windowUpdate(stream: 1, increment: 5) + F.headers(stream: 1, block: [0x88]) + F.data(stream: 1, [9, 9])
+            + F.data(stream: 7, [1]) + F.headers(stream: 1, block: [0x40, 0x01, 0x61, 0x01, 0x62], endStream: true)
+        let id = ConnectionID(rawValue: 1)
+        func feed(_ connection: inout HTTP2Connection) -> [HTTP2Event] {
+            var events: [HTTP2Event] = []
+            for (packet, (direction, bytes)) in [(Direction.clientToServer, client), (.serverToClient, server)].enumerated() {
+                let position = StreamPosition(connection: id, direction: direction, packet: packet + 1, time: .zero)
+                connection.receive(StreamData(position: position, offset: 0, bytes: bytes[...]), into: &events)
+            }
+            return events
+        }
+        var reporting = HTTP2Connection(id: id, handshakeSeen: true, describesFrames: false)
+        let reported = feed(&reporting)
+        var gathering = HTTP2Connection(id: id, handshakeSeen: true, describesFrames: false, reportsFrames: false)
+        let others = feed(&gathering)
+        var gathered: [ExchangeEvent] = []
+        let counts = gathering.takeExchanges(leaving: &gathered)
+
+        #expect(gathered.map(Self.describe) == Self.exchangeEvents(reported).map(Self.describe))
+        #expect(gathered.count == 11)
+        #expect(counts.frames == reported.records.count && counts.frames == 9)
+        let violations = reported.records.reduce(0) { $0 + $1.violations.count }
+        #expect(counts.violations == violations && violations > 0)
+        #expect(!others.contains { if case .frame = $0 { true } else { false } })
+        // Taken once: the next take starts empty.
+        #expect(gathering.takeExchanges(leaving: &gathered) == (0, 0) && gathered.isEmpty)
+    }
 }
