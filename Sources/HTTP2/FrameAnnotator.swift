@@ -132,10 +132,7 @@ extension HTTP2Connection {
         let stream = record.frame.streamID
         let (change, problem, forgotten) = streams.apply(type, endStream: endStream, stream: stream, fromClient: fromClient, knownFromStart: knownFromStart)
         if let forgotten { forget(forgotten, &record) }
-        if let problem {
-            record.violations.append(Diagnostic(.http2, "http2.stream-state", .warning, problem, packet: record.packet,
-                                                span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
-        }
+        if let problem { record.addViolation("http2.stream-state", problem) }
         if let (before, after) = change { notes.add("stream \(stream): \(before.rawValue) → \(after.rawValue)") }
         // A closed (reset, or ended by both sides) or forgotten stream keeps no window.
         if stream != 0, streams.states[stream] == nil { forgetWindows(of: stream) }
@@ -146,10 +143,7 @@ extension HTTP2Connection {
     private mutating func forget(_ stream: UInt32, _ record: inout FrameRecord) {
         forgetWindows(of: stream)
         guard streams.forgottenCount == 1 else { return }
-        record.violations.append(Diagnostic(
-            .http2, "http2.streams.limit", .warning,
-            "\(streams.maxOpenStreams) streams open at once on this connection (--max-open-calls): stream \(stream), the oldest, is forgotten, and so is the oldest each time another opens; frames on forgotten streams are not checked",
-            packet: record.packet, span: ByteSpan(start: Int(record.frame.streamOffset), count: record.frame.wireLength)))
+        record.addViolation("http2.streams.limit", "\(streams.maxOpenStreams) streams open at once on this connection (--max-open-calls): stream \(stream), the oldest, is forgotten, and so is the oldest each time another opens; frames on forgotten streams are not checked")
     }
 
     private mutating func forgetWindows(of stream: UInt32) {
