@@ -212,12 +212,7 @@ struct ConnectionPipeline: Sendable {
         let (frames, violations) = http2!.takeExchanges(leaving: &exchangeEvents)
         statistics.frames += frames
         statistics.violations += violations
-        for exchange in exchangeEvents {
-            calls!.process(exchange, into: &completedCalls)
-            emitCalls(settings: settings, httpVersion: .http2, into: &events)
-        }
-        // Emptied now: bodies kept would share (and make copy) the frame decoder's buffer.
-        exchangeEvents.removeAll(keepingCapacity: true)
+        processExchanges(settings: settings, into: &events)
         for event in http2Events {
             if case let .other(_, kind, packet) = event {
                 report(kind, packet: packet, settings, &statistics, &events)
@@ -229,8 +224,7 @@ struct ConnectionPipeline: Sendable {
             switch event {
             case let .frame(record):
                 record.exchangeEvents(into: &exchangeEvents)
-                for exchange in exchangeEvents { calls!.process(exchange, into: &completedCalls) }
-                exchangeEvents.removeAll(keepingCapacity: true)
+                processExchanges(settings: settings, into: &events)
             case let .closed(_, packet, time):
                 calls!.connectionEnded(packet: packet, time: time, into: &completedCalls)
             default:
@@ -238,6 +232,16 @@ struct ConnectionPipeline: Sendable {
             }
             emitCalls(settings: settings, httpVersion: .http2, into: &events)
         }
+    }
+
+    /// Gives `exchangeEvents` to the calls, each followed by what it completed, and empties them
+    /// (bodies kept would share, and make copy, the frame decoder's buffer).
+    private mutating func processExchanges(settings: PipelineSettings, into events: inout [AnalysisEvent]) {
+        for exchange in exchangeEvents {
+            calls!.process(exchange, into: &completedCalls)
+            emitCalls(settings: settings, httpVersion: .http2, into: &events)
+        }
+        exchangeEvents.removeAll(keepingCapacity: true)
     }
 
     /// The calls completed (and, live, the messages that arrived), with what carried them.
