@@ -9,6 +9,8 @@ public struct DynamicTableEntry: Sendable, Hashable {
     /// When the name came from an entry of the unknown region: that entry's stable number
     /// (`DynamicTable.unknownEntryNumber`).
     public var unknownName: Int?
+    /// The entry's text, made when it is inserted.
+    var sharedText = SharedTextSlot()
 
     /// RFC 7541 §4.1: the size of an entry is the sum of its name's length in octets, its value's
     /// length in octets, and 32.

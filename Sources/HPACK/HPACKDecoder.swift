@@ -80,8 +80,9 @@ public struct HPACKDecoder: Sendable {
         var cursor = Cursor(bytes: buffer, baseOffset: baseOffset)
         var block = HeaderBlock(span: baseOffset..<(baseOffset + buffer.count))
         // Every field takes a byte at least: room for the usual few, so that the array is not
-        // grown (and copied) at 1, 2, 4, 8 and 16 fields.
-        block.fields.reserveCapacity(min(buffer.count, 24))
+        // grown (and copied) at 1, 2, 4 and 8 fields. Ten fields stay under 1 KiB, which glibc
+        // serves from its per-thread cache; 24 took a slow allocation for every block.
+        block.fields.reserveCapacity(min(buffer.count, 10))
         if sizeUpdateRequired {
             sizeUpdateRequired = false
             // RFC 7541 §4.2: after the maximum changes, a size update MUST open the next block.
@@ -158,6 +159,7 @@ public struct HPACKDecoder: Sendable {
         var field = DecodedField(
             name: entry.name, value: entry.value, representation: .indexed, nameSource: entry.source, span: span)
         field.unknownEntry = entry.unknownEntry
+        field.sharedText = SharedTextSlot(entry.text)
         return field
     }
 
@@ -182,6 +184,7 @@ public struct HPACKDecoder: Sendable {
         var nameMinimumLength = 0
         var nameHuffman: Bool?
         var unknownEntry: Int?
+        var nameText: SharedFieldText?
         let nameSource: NameSource
         // RFC 7541 §6.2.1-6.2.3: a name index of 0 means a literal name string follows.
         if nameIndex == 0 {
@@ -190,19 +193,23 @@ public struct HPACKDecoder: Sendable {
             nameSource = .literal
         } else {
             let entry = lookUp(nameIndex, span: cursor.span(start..<cursor.position), into: &block, fieldIndex: fieldIndex)
-            (name, nameSource, unknownEntry) = (entry.name, entry.source, entry.unknownEntry)
+            (name, nameSource, unknownEntry, nameText) = (entry.name, entry.source, entry.unknownEntry, entry.text)
         }
         let value = try readString(&cursor, into: &block, fieldIndex: fieldIndex, what: .value)
         var field = DecodedField(
             name: name, value: value.bytes, representation: representation, nameSource: nameSource,
             nameHuffman: nameHuffman, valueHuffman: value.huffman, span: cursor.span(start..<cursor.position))
         field.unknownEntry = unknownEntry
+        field.sharedText = SharedTextSlot(nameText)
         if representation == .literalWithIncrementalIndexing {
             let minimumSize = (name?.count ?? nameMinimumLength) + (value.bytes?.count ?? value.minimumLength)
                 + DynamicTableEntry.overhead
-            let change = dynamicTable.insert(DynamicTableEntry(name: name, value: value.bytes, minimumSize: minimumSize, unknownName: unknownEntry))
+            var entry = DynamicTableEntry(name: name, value: value.bytes, minimumSize: minimumSize, unknownName: unknownEntry)
+            entry.sharedText = SharedTextSlot(SharedFieldText(name: name, value: value.bytes))
+            let change = dynamicTable.insert(entry)
             field.insertedIntoTable = change.inserted
             field.evicted = change.evicted
+            if change.inserted { field.sharedText = entry.sharedText }
         }
         return field
     }
@@ -241,22 +248,22 @@ public struct HPACKDecoder: Sendable {
     /// Resolves a wire index (RFC 7541 §2.3.3) against the static and dynamic tables.
     private func lookUp(
         _ index: Int, span: Range<Int>, into block: inout HeaderBlock, fieldIndex: Int?
-    ) -> (name: [UInt8]?, value: [UInt8]?, source: NameSource, unknownEntry: Int?) {
+    ) -> (name: [UInt8]?, value: [UInt8]?, source: NameSource, unknownEntry: Int?, text: SharedFieldText?) {
         // RFC 7541 §6.1: the index value of 0 is not used; it MUST be treated as a decoding error.
         if index == 0 {
             block.diagnostics.append(HPACKDiagnostic(
                 .indexZero, .error, "index 0 in an indexed header field", span: span, fieldIndex: fieldIndex))
-            return (nil, nil, .invalidIndex(index: 0), nil)
+            return (nil, nil, .invalidIndex(index: 0), nil, nil)
         }
         if let entry = StaticTable.entry(at: index) {
-            return (entry.name, entry.value, .staticTable(index: index), nil)
+            return (entry.name, entry.value, .staticTable(index: index), nil, StaticTable.texts[index - 1])
         }
         let dynamicIndex = index - StaticTable.count
         if let entry = dynamicTable[dynamicIndex: dynamicIndex] {
-            return (entry.name, entry.value, .dynamicTable(index: index), entry.name == nil ? entry.unknownName : nil)
+            return (entry.name, entry.value, .dynamicTable(index: index), entry.name == nil ? entry.unknownName : nil, entry.sharedText.text)
         }
         if dynamicTable.mayHaveUnknownEntries && dynamicIndex <= dynamicTable.maxPossibleEntries {
-            return (nil, nil, .unknownDynamic(index: index), dynamicTable.unknownEntryNumber(dynamicIndex: dynamicIndex))
+            return (nil, nil, .unknownDynamic(index: index), dynamicTable.unknownEntryNumber(dynamicIndex: dynamicIndex), nil)
         }
         // RFC 7541 §2.3.3: indices strictly greater than the sum of the lengths of both tables
         // MUST be treated as a decoding error.
@@ -264,7 +271,7 @@ public struct HPACKDecoder: Sendable {
             .indexOutOfRange, .error,
             "index \(index) is past the static table (61) and the dynamic table (\(dynamicTable.count) entries)",
             span: span, fieldIndex: fieldIndex))
-        return (nil, nil, .invalidIndex(index: index), nil)
+        return (nil, nil, .invalidIndex(index: index), nil, nil)
     }
 
     /// A string literal (RFC 7541 §5.2): H bit, 7-bit prefix length, then that many octets.

@@ -15,6 +15,8 @@ public enum StaticTable {
 
     /// The entries as bytes, built once; index 0 here is wire index 1.
     static let entries: [(name: [UInt8], value: [UInt8])] = rows.map { (Array($0.utf8), Array($1.utf8)) }
+    /// The entries' text, shared by every field that refers to them; index 0 here is wire index 1.
+    static let texts: [SharedFieldText] = entries.map { SharedFieldText(name: $0.name, value: $0.value) }
 
     private static let rows: [(String, String)] = [
         (":authority", ""),                     // 1

@@ -11,9 +11,23 @@ public struct HeaderBlockAssembler: Sendable {
         public var startedBy: FrameType
         public var bytes: [UInt8]
         /// Where each fragment starts in the block and in its frame's stream (or buffer) offsets.
-        public var pieces: [(blockOffset: Int, offset: Int)]
+        public var pieces: FragmentPlaces
         /// Bytes past `maxBlockBytes`, not kept: the block is then not decoded.
         public var droppedBytes = 0
+    }
+
+    /// Where each fragment of a block starts: in the block, and in its frame's stream (or buffer)
+    /// offsets. The first is held apart, so the usual block of one fragment needs no array.
+    public struct FragmentPlaces: RandomAccessCollection, Sendable {
+        public typealias Element = (blockOffset: Int, offset: Int)
+        /// Where the first fragment (block offset 0) starts.
+        let first: Int
+        /// The CONTINUATION fragments'.
+        var later: [Element] = []
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { later.count + 1 }
+        public subscript(position: Int) -> Element { position == 0 ? (0, first) : later[position - 1] }
     }
 
     /// What became of a CONTINUATION fragment.
@@ -56,7 +70,7 @@ public struct HeaderBlockAssembler: Sendable {
     /// A HEADERS or PUSH_PROMISE fragment starts a block (any block still open is abandoned).
     public mutating func begin(stream: UInt32, startedBy type: FrameType, fragment: ArraySlice<UInt8>, at offset: Int) {
         if open != nil { abandon() }
-        open = OpenBlock(stream: stream, startedBy: type, bytes: [], pieces: [(0, offset)])
+        open = OpenBlock(stream: stream, startedBy: type, bytes: [], pieces: FragmentPlaces(first: offset))
         add(fragment)
     }
 
@@ -64,14 +78,14 @@ public struct HeaderBlockAssembler: Sendable {
     public mutating func `continue`(stream: UInt32, fragment: ArraySlice<UInt8>, at offset: Int) -> Continuation {
         guard open?.stream == stream else { return .noOpenBlock }
         let wasWithinLimit = open!.droppedBytes == 0
-        open!.pieces.append((open!.bytes.count + open!.droppedBytes, offset))
+        open!.pieces.later.append((open!.bytes.count + open!.droppedBytes, offset))
         add(fragment)
         return open!.droppedBytes == 0 ? .joined : wasWithinLimit ? .passedLimit : .dropped
     }
 
     private mutating func add(_ fragment: ArraySlice<UInt8>) {
         if open!.droppedBytes == 0, open!.bytes.count + fragment.count <= maxBlockBytes {
-            open!.bytes += fragment
+            if open!.bytes.isEmpty { open!.bytes = Array(fragment) } else { open!.bytes += fragment }
         } else {
             open!.droppedBytes += fragment.count
         }
@@ -87,7 +101,7 @@ public struct HeaderBlockAssembler: Sendable {
 
     /// The frame with END_HEADERS arrived: the joined block, decoded, and where its fragments
     /// were. A block over the limit is not decoded, and the table is lost with it.
-    public mutating func finish() -> (block: HeaderBlockRecord, pieces: [(blockOffset: Int, offset: Int)])? {
+    public mutating func finish() -> (block: HeaderBlockRecord, pieces: FragmentPlaces)? {
         guard let block = open else { return nil }
         open = nil
         used = true

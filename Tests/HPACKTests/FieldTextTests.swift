@@ -34,3 +34,25 @@ private func text(_ bytes: [UInt8]) -> String {
     #expect(skipped.index == nil)
     #expect(skipped.size == 33)
 }
+
+/// A field's text comes from the table entry it refers to (made once, when the entry was
+/// inserted), except a literal's value, which is its own.
+@Test func textOfTableReferencesIsTheEntrysAndALiteralKeepsItsValue() {
+    var decoder = HPACKDecoder()
+    let first = decoder.decode(block: Wire.literal(.literalWithIncrementalIndexing, name: "x-trace", value: "a\u{1}b")
+        + Wire.indexed(3))  // :method POST, static
+    let second = decoder.decode(block: Wire.indexed(62)  // the entry inserted above
+        + Wire.literal(.literalWithoutIndexing, nameIndex: 62, value: "other")  // its name, a new value
+        + Wire.literal(.literalWithIncrementalIndexing, nameIndex: 3, value: "PUT"))  // static name, new value
+    let texts = (first.fields + second.fields).map { "\($0.nameString): \($0.valueString)" }
+    #expect(texts == [
+        "x-trace: a\\x01b", ":method: POST",
+        "x-trace: a\\x01b", "x-trace: other", ":method: PUT",
+    ])
+    // The reference shares the inserted field's text rather than making it again.
+    #expect(second.fields[0].sharedText.text === first.fields[0].sharedText.text)
+    #expect(first.fields[0].sharedText.text != nil)
+    // Equality is about the bytes: a field made by hand equals a decoded one.
+    #expect(first.fields[1] == DecodedField(
+        name: bytes(":method"), value: bytes("POST"), representation: .indexed, nameSource: .staticTable(index: 3), span: first.fields[1].span))
+}
