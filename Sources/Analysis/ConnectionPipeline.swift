@@ -250,11 +250,13 @@ struct ConnectionPipeline: Sendable {
         if settings.calls.reportsArrivingMessages, calls != nil {
             for message in calls!.takeArrivedMessages() { events.append(.message(message)) }
         }
-        for var call in completedCalls {
-            call.security = security?.value.session.security
+        // Changed in place: a copy taken by the loop would share the call's record, and changing
+        // a shared record copies it.
+        for index in completedCalls.indices {
+            completedCalls[index].security = security?.value.session.security
             // An exchange that is not gRPC says which HTTP it was.
-            if call.callProtocol == .http2 { call.callProtocol = httpVersion }
-            events.append(.call(call))
+            if completedCalls[index].callProtocol == .http2 { completedCalls[index].callProtocol = httpVersion }
+            events.append(.call(completedCalls[index]))
         }
         completedCalls.removeAll(keepingCapacity: true)
     }

@@ -172,7 +172,8 @@ struct CallProgress: Sendable {
     /// "PROTOCOL-HTTP2.md" and "http-grpc-status-mapping.md").
     consuming func completed() -> GRPCCall {
         finishMessages()
-        var call = call
+        // `call` is this progress's own (consumed) call: changed in place, not copied first
+        // (a copy would share the record and changing it would copy the record whole).
         // A status sent in the response headers of a response without trailers (gRPC-Web servers
         // answer an error so, and HTTP/2 Trailers-Only is the same with END_STREAM) counts too.
         let statusFields = call.trailers.contains { $0.name == "grpc-status" } ? call.trailers : call.responseHeaders

@@ -7,7 +7,7 @@ extension GRPCCall {
     /// grpc-encoding, grpc-accept-encoding, user-agent, content-length). `-bin` values stay in their
     /// base64 form.
     public var replayableMetadata: [(name: String, value: String)] {
-        requestHeaders.filter { !$0.name.hasPrefix(":") && !Self.notReplayed.contains($0.name.lowercased()) }
+        self.requestHeaders.filter { !$0.name.hasPrefix(":") && !Self.notReplayed.contains($0.name.lowercased()) }
     }
 
     static let notReplayed: Set<String> = [

@@ -124,7 +124,7 @@ public struct HPACKDecoder: Sendable {
                     block.undecoded = HeaderBlock.UndecodedSpan(
                         span: field.span.lowerBound..<block.span.upperBound, reason: .headerListTooLarge)
                 } else {
-                    block.fields.append(field)
+                    block.fields.append(consume field)
                 }
             } catch {
                 // The field being parsed is not reported, so nothing may point at it.
@@ -156,11 +156,8 @@ public struct HPACKDecoder: Sendable {
         let index = try cursor.readInteger(prefixBits: 7, what: .index)
         let span = cursor.span(start..<cursor.position)
         let entry = lookUp(index, span: span, into: &block, fieldIndex: fieldIndex)
-        var field = DecodedField(
-            name: entry.name, value: entry.value, representation: .indexed, nameSource: entry.source, span: span)
-        field.unknownEntry = entry.unknownEntry
-        field.sharedText = SharedTextSlot(entry.text)
-        return field
+        return DecodedField(indexed: entry.name, value: entry.value, nameSource: entry.source, span: span,
+                            unknownEntry: entry.unknownEntry, text: entry.text)
     }
 
     /// RFC 7541 §6.2: the three literal representations, which differ in their first bits and

@@ -24,8 +24,11 @@ extension FrameRecord {
         }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: kind))
         guard let block = headerBlock, block.startedBy == .headers, let fields = block.decoded?.fields else { return }
-        // Mapped with the fields borrowed: indexing copied each field (its arrays retained and released).
-        let lines = fields.map { HeaderLine(name: $0.nameString, value: $0.valueString, valueBytes: $0.value, nameKnown: $0.name != nil) }
+        // Read in place through the buffer: mapping the array, or indexing it, copied each field
+        // (its arrays retained and released).
+        let lines = fields.withUnsafeBufferPointer { fields in
+            fields.indices.map { HeaderLine(name: fields[$0].nameString, value: fields[$0].valueString, valueBytes: fields[$0].value, nameKnown: fields[$0].name != nil) }
+        }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: .head(lines)))
     }
 }
