@@ -94,7 +94,8 @@ public struct CallAssembler: Sendable {
         if case .headBegins = event.kind, event.direction == .clientToServer {} else {
             call.warnings.append(CallDiagnostic.startNotCaptured)
         }
-        var progress = CallProgress(call: call, configuration: configuration)
+        // Consumed: the progress must hold the call's only reference, or its first change copies it.
+        var progress = CallProgress(call: consume call, configuration: configuration)
         if progress.apply(event, configuration: configuration, connectionCarriesGRPC: carriesGRPC, outputs: &outputScratch, arrived: &arrived) {
             report(progress, key: key, into: &calls)
         } else {

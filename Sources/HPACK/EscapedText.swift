@@ -3,8 +3,8 @@
 /// Printable ASCII and valid UTF-8 of printable scalars appear as themselves. Everything else is
 /// escaped so that the original bytes can always be recovered: an invalid UTF-8 byte or a control
 /// character (C0, DEL, C1) becomes `\xNN` (one escape per byte), and a backslash becomes `\\`.
-enum EscapedText {
-    static func string(_ bytes: [UInt8]) -> String {
+@usableFromInline enum EscapedText {
+    @usableFromInline static func string(_ bytes: [UInt8]) -> String {
         // Fast path: printable ASCII without backslashes, the common case for header fields.
         if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") }) {
             return String(decoding: bytes, as: UTF8.self)

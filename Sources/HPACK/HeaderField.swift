@@ -65,7 +65,7 @@ public struct DecodedField: Sendable, Hashable {
     public var unknownEntry: Int?
     /// The text of the table entry this field took its name from (its value too when the field is
     /// indexed, or is the entry it inserted), when there was one.
-    var sharedText = SharedTextSlot()
+    @usableFromInline var sharedText = SharedTextSlot()
 
     public init(
         name: [UInt8]?, value: [UInt8]?, representation: FieldRepresentation, nameSource: NameSource,
@@ -106,7 +106,7 @@ public struct DecodedField: Sendable, Hashable {
     /// The name as text: lossless (invalid UTF-8 and control bytes escaped as `\xNN`), or a
     /// placeholder when unknown: `<unknown entry #3, index 65>` for an entry from before the
     /// capture (the same number in every block), `<unknown dynamic index 70>` otherwise.
-    public var nameString: String {
+    @inlinable public var nameString: String {
         if let name { return sharedText.text?.name ?? EscapedText.string(name) }
         if let unknownEntry, let index = nameSource.index { return "<unknown entry #\(unknownEntry), index \(index)>" }
         switch nameSource {
@@ -116,13 +116,13 @@ public struct DecodedField: Sendable, Hashable {
         }
     }
 
-    private var sharedValueText: String? {
+    @inlinable var sharedValueText: String? {
         representation == .indexed || insertedIntoTable ? sharedText.text?.value : nil
     }
 
     /// The value as text, escaped like `nameString`; `<unknown>` for a value from an unknown table
     /// entry, `<not decoded>` for a literal that was not decoded.
-    public var valueString: String {
+    @inlinable public var valueString: String {
         if let value { return sharedValueText ?? EscapedText.string(value) }
         if representation == .indexed, let unknownEntry { return "<value of unknown entry #\(unknownEntry)>" }
         return representation == .indexed ? "<unknown>" : "<not decoded>"

@@ -24,10 +24,15 @@ extension FrameRecord {
         }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: kind))
         guard let block = headerBlock, block.startedBy == .headers, let fields = block.decoded?.fields else { return }
-        // Read in place through the buffer: mapping the array, or indexing it, copied each field
+        // Each field borrowed in place: mapping the array, or indexing it, copied each field whole
         // (its arrays retained and released).
-        let lines = fields.withUnsafeBufferPointer { fields in
-            fields.indices.map { HeaderLine(name: fields[$0].nameString, value: fields[$0].valueString, valueBytes: fields[$0].value, nameKnown: fields[$0].name != nil) }
+        func line(_ field: borrowing DecodedField) -> HeaderLine {
+            HeaderLine(name: field.nameString, value: field.valueString, valueBytes: field.value, nameKnown: field.name != nil)
+        }
+        var lines: [HeaderLine] = []
+        lines.reserveCapacity(fields.count)
+        fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices { lines.append(line(fields[index])) }
         }
         events.append(ExchangeEvent(connection: connection, exchange: frame.streamID, direction: direction, packet: packet, time: time, kind: .head(lines)))
     }
