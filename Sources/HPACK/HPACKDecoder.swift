@@ -124,7 +124,7 @@ public struct HPACKDecoder: Sendable {
                     block.undecoded = HeaderBlock.UndecodedSpan(
                         span: field.span.lowerBound..<block.span.upperBound, reason: .headerListTooLarge)
                 } else {
-                    block.fields.append(consume field)
+                    block.fields.append(field)
                 }
             } catch {
                 // The field being parsed is not reported, so nothing may point at it.

@@ -83,8 +83,7 @@ public struct DecodedField: Sendable, Hashable {
         self.evicted = evicted
     }
 
-    /// RFC 7541 §6.1: an indexed field, its name and value those of a table entry (made whole, so
-    /// that the decoder returns it without a copy).
+    /// RFC 7541 §6.1: an indexed field, its name, value and text those of a table entry.
     init(indexed name: [UInt8]?, value: [UInt8]?, nameSource: NameSource, span: Range<Int>, unknownEntry: Int?, text: SharedFieldText?) {
         self.name = name
         self.value = value
@@ -116,6 +115,7 @@ public struct DecodedField: Sendable, Hashable {
         }
     }
 
+    /// The entry's value text, when the field's value is the entry's.
     @inlinable var sharedValueText: String? {
         representation == .indexed || insertedIntoTable ? sharedText.text?.value : nil
     }
