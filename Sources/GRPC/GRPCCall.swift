@@ -39,9 +39,11 @@ public struct GRPCCall: Sendable {
     }
 
     /// A call's record behind a reference. It is changed only while uniquely referenced
-    /// (`isKnownUniquelyReferenced` above), so sharing it across threads is safe.
+    /// (`isKnownUniquelyReferenced` above), so sharing it across threads is safe, and no two
+    /// accesses can overlap: the run-time exclusivity check of a class property (2% of the
+    /// small-calls profile) is left out.
     @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var record: Record
+        @exclusivity(unchecked) @usableFromInline var record: Record
         @usableFromInline init(_ record: Record) { self.record = record }
     }
 
