@@ -30,14 +30,20 @@ public struct CallStatistics: Sendable {
     private var methods: [String: Method] = [:]
     /// Calls added, all methods together.
     public private(set) var total = 0
+    /// Whether each method's row is kept (for `--stats`), or only `total`: a row costs a lookup
+    /// by path, a status count and a latency for every call.
+    public let perMethod: Bool
     /// Rows kept, at most: a capture of a million made-up paths must not make a million rows.
     static let maxMethods = 10_000
     static let unknownMethod = "(no :path)", otherMethods = "(other methods)"
 
-    public init() {}
+    public init(perMethod: Bool = true) {
+        self.perMethod = perMethod
+    }
 
     public mutating func add(_ call: GRPCCall) {
         total += 1
+        guard perMethod else { return }
         // Updated in place: a copy taken out and stored back would copy the latencies every time.
         methods[row(call.path ?? Self.unknownMethod), default: Method()].add(call)
     }

@@ -25,7 +25,12 @@ public struct CallView {
     /// Show each message as it arrives (live capture with `-v`), not with its completed call.
     public var liveMessages = false
     /// Calls shown so far, for `--stats`.
+    /// The calls shown, counted; per method only when `countsPerMethod` (`--stats`).
     public private(set) var statistics = CallStatistics()
+    public var countsPerMethod: Bool {
+        get { statistics.perMethod }
+        set { statistics = CallStatistics(perMethod: newValue) }
+    }
     /// `--export grpcurl`: each call as the command that sends it again, instead of the call.
     public var export: GrpcurlExport?
     private var endpoints = ConnectionEndpoints()

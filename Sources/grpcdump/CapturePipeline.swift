@@ -70,7 +70,8 @@ struct ViewSetup {
         view = LayerView(layer: output.layer, verbose: output.verbose, json: output.json, hex: output.hex)
         view.configureCalls(
             filter: request.filter, jsonRaw: output.jsonRaw, colour: TextOutput.wantsColour(disabled: output.noColour || output.json || request.export != nil),
-            types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive, export: request.export)
+            types: request.types, preserveNames: request.preserveNames, live: messagesAsTheyArrive, export: request.export,
+            statisticsPerMethod: output.stats)
     }
 }
 

@@ -25,8 +25,9 @@ struct LayerView {
     }
 
     mutating func configureCalls(filter: CallFilter, jsonRaw: Bool, colour: Bool, types: MessageTypes?, preserveNames: Bool, live: Bool = false,
-                                 export: GrpcurlExport? = nil) {
+                                 export: GrpcurlExport? = nil, statisticsPerMethod: Bool = true) {
         calls.filter = filter
+        calls.countsPerMethod = statisticsPerMethod
         calls.export = export
         calls.liveMessages = live
         calls.types = types

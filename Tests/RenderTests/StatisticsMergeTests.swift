@@ -55,4 +55,18 @@ import TestSupport
         #expect(mergedCalls.total == 5 && mergedCalls.lines == wholeCalls.lines)
         #expect(wholeCalls.lines.contains { $0.hasPrefix("/pkg.A/Get   3      ") && $0.hasSuffix("  NOT_FOUND 1, OK 2") })
     }
+
+    /// Without `--stats` only the number of calls shown is kept, however they are merged.
+    @Test func withoutPerMethodRowsOnlyTheTotalIsKept() {
+        var (_, calls) = Self.decode(Self.connection(port: 40001, path: "/pkg.A/Get", calls: 3))
+        var totalOnly = CallStatistics(perMethod: false)
+        var events: [AnalysisEvent] = []
+        var session = CaptureSession()
+        session.feed(CaptureFileBuilder.pcap(Self.connection(port: 40002, path: "/pkg.B/List", calls: 2)), into: &events)
+        session.finish(into: &events)
+        for case let .call(call) in events { totalOnly.add(call) }
+        #expect(totalOnly.total == 2 && totalOnly.lines == ["no calls"])
+        calls.merge(totalOnly)
+        #expect(calls.total == 5 && !calls.lines.contains { $0.hasPrefix("/pkg.B/List") })
+    }
 }
