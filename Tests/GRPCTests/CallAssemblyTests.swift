@@ -51,7 +51,7 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.path == "/userservice.UserService/GetUser")
         #expect(call.serviceAndMethod?.service == "userservice.UserService" && call.serviceAndMethod?.method == "GetUser")
         #expect(call.authority == "localhost:50051" && call.callProtocol == .grpc && call.userAgent == "grpc-test/1.0")
-        #expect(call.timeoutNanoseconds == 1_500_000_000)
+        #expect(call.timeoutNanoseconds == 1_500_000_000 && call.acceptEncoding == "gzip,deflate" && call.requestEncoding == nil)
         #expect(call.requests.map(\.bytes) == [[0x08, 0x2A]])
         #expect(call.responses.map(\.bytes) == [[0x0A, 0x03] + Array("ann".utf8)])
         #expect(call.status?.code == .ok && call.status?.source == .trailers)
