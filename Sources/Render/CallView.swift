@@ -158,11 +158,25 @@ public struct CallView {
         if call.callProtocol == .http2 || call.callProtocol == .http1 {
             line += " \(call.bodyBytes[0])→\(call.bodyBytes[1]) bytes"
         } else {
-            line += " \(call.requests.count)→\(call.responses.count)"
+            // Appended piece by piece to the line (which has room): an interpolated String would
+            // be allocated first, for every call, and formatting an Int costs more than its digit.
+            line += " "
+            Self.appendCount(call.requests.count, to: &line)
+            line += "→"
+            Self.appendCount(call.responses.count, to: &line)
         }
         if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
         if let security = call.security { line += " [\(security.protocolName)]" }
         return line
+    }
+
+    /// A count in decimal; the usual one digit without the general integer formatting.
+    private static func appendCount(_ count: Int, to line: inout String) {
+        if (0..<10).contains(count) {
+            line.append(Character(Unicode.Scalar(UInt8(48 + count))))
+        } else {
+            line += String(count)
+        }
     }
 
     /// `06:45:37.298406 127.0.0.1:40414 → 127.0.0.1:50051 /pkg.Service/Method`
