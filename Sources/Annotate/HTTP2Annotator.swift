@@ -19,6 +19,9 @@ public struct HTTP2Annotator: Sendable {
         self.messageType = messageType
     }
 
+    /// "1 byte", "2 bytes".
+    static func count(_ bytes: Int) -> String { bytes == 1 ? "1 byte" : "\(bytes) bytes" }
+
     public func annotate(_ bytes: [UInt8]) -> [AnnotatedRange] {
         var ranges: [AnnotatedRange] = []
         var start = 0
@@ -63,7 +66,7 @@ public struct HTTP2Annotator: Sendable {
             cursor += length
         }
         func padding(_ padLength: Int?) {
-            if let padLength, padLength > 0 { part(padLength, .framePayload, "padding, \(padLength) bytes") }
+            if let padLength, padLength > 0 { part(padLength, .framePayload, "padding, \(Self.count(padLength))") }
         }
         switch frame.content {
         case let .data(padLength, data):
@@ -102,7 +105,7 @@ public struct HTTP2Annotator: Sendable {
         case let .priority(priority):
             part(5, .framePayload, "depends on stream \(priority.dependency)\(priority.exclusive ? " (exclusive)" : ""), weight \(Int(priority.weight) + 1)")
         case .pushPromise, .altsvc, .origin, .priorityUpdate, .unknown, .malformed:
-            if frame.header.length > 0 { part(frame.header.length, .framePayload, "\(frame.type) payload, \(frame.header.length) bytes") }
+            if frame.header.length > 0 { part(frame.header.length, .framePayload, "\(frame.type) payload, \(Self.count(frame.header.length))") }
         }
     }
 
@@ -110,7 +113,7 @@ public struct HTTP2Annotator: Sendable {
     /// last fragment arrives.
     func headerBlock(_ fragment: ArraySlice<UInt8>, at offset: Int, endsBlock: Bool, state: inout State, into ranges: inout [AnnotatedRange]) {
         guard endsBlock else {
-            ranges.append(AnnotatedRange(offset: offset, length: fragment.count, depth: 1, kind: .framePayload, text: "header block fragment, \(fragment.count) bytes (decoded with the last CONTINUATION)"))
+            ranges.append(AnnotatedRange(offset: offset, length: fragment.count, depth: 1, kind: .framePayload, text: "header block fragment, \(Self.count(fragment.count)) (decoded with the last CONTINUATION)"))
             return
         }
         guard let (block, pieces) = state.headerBlocks.finish(), let decoded = block.decoded else { return }
@@ -147,12 +150,12 @@ public struct HTTP2Annotator: Sendable {
                 for index in inner.indices { inner[index].depth += 2 }
                 ranges += inner
             } else if length > 0 {
-                ranges.append(AnnotatedRange(offset: at + 5, length: length, depth: 2, kind: .bytes, text: "compressed message, \(length) bytes"))
+                ranges.append(AnnotatedRange(offset: at + 5, length: length, depth: 2, kind: .bytes, text: "compressed message, \(Self.count(length))"))
             }
             position += 5 + length
         }
         if position < data.endIndex {
-            ranges.append(AnnotatedRange(offset: offset + position - data.startIndex, length: data.endIndex - position, depth: 1, kind: .framePayload, text: "data, \(data.endIndex - position) bytes"))
+            ranges.append(AnnotatedRange(offset: offset + position - data.startIndex, length: data.endIndex - position, depth: 1, kind: .framePayload, text: "data, \(Self.count(data.endIndex - position))"))
         }
     }
 }
