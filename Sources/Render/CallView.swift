@@ -27,6 +27,7 @@ public struct CallView {
     /// Calls shown so far, for `--stats`.
     /// The calls shown, counted; per method only when `countsPerMethod` (`--stats`).
     public private(set) var statistics = CallStatistics()
+    /// Set before the first call: setting it starts the count afresh.
     public var countsPerMethod: Bool {
         get { statistics.perMethod }
         set { statistics = CallStatistics(perMethod: newValue) }
