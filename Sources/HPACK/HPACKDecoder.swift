@@ -156,8 +156,11 @@ public struct HPACKDecoder: Sendable {
         let index = try cursor.readInteger(prefixBits: 7, what: .index)
         let span = cursor.span(start..<cursor.position)
         let entry = lookUp(index, span: span, into: &block, fieldIndex: fieldIndex)
-        return DecodedField(indexed: entry.name, value: entry.value, nameSource: entry.source, span: span,
-                            unknownEntry: entry.unknownEntry, text: entry.text)
+        var field = DecodedField(
+            name: entry.name, value: entry.value, representation: .indexed, nameSource: entry.source, span: span)
+        field.unknownEntry = entry.unknownEntry
+        field.sharedText = SharedTextSlot(entry.text)
+        return field
     }
 
     /// RFC 7541 §6.2: the three literal representations, which differ in their first bits and

@@ -83,19 +83,6 @@ public struct DecodedField: Sendable, Hashable {
         self.evicted = evicted
     }
 
-    /// RFC 7541 §6.1: an indexed field, its name, value and text those of a table entry.
-    init(indexed name: [UInt8]?, value: [UInt8]?, nameSource: NameSource, span: Range<Int>, unknownEntry: Int?, text: SharedFieldText?) {
-        self.name = name
-        self.value = value
-        self.representation = .indexed
-        self.nameSource = nameSource
-        self.span = span
-        self.insertedIntoTable = false
-        self.evicted = []
-        self.unknownEntry = unknownEntry
-        self.sharedText = SharedTextSlot(text)
-    }
-
     /// The wire index the field referenced (for its name, or the whole field), if any.
     public var index: Int? { nameSource.index }
 

@@ -85,7 +85,7 @@ public struct HeaderBlockAssembler: Sendable {
 
     private mutating func add(_ fragment: ArraySlice<UInt8>) {
         if open!.droppedBytes == 0, open!.bytes.count + fragment.count <= maxBlockBytes {
-            if open!.bytes.isEmpty { open!.bytes = Array(fragment) } else { open!.bytes += fragment }
+            open!.bytes += fragment
         } else {
             open!.droppedBytes += fragment.count
         }
