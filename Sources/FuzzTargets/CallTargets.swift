@@ -29,7 +29,8 @@ enum CallTargets {
     /// bit 3: ends the stream; bit 4: from the server; bits 5–7: which of eight exchanges) and
     /// its chunk (a head's "name: value" lines, a body's bytes, a reset's code). The calls are
     /// rendered as text with hex and as JSON. The first byte chooses the configuration: bit 0
-    /// reports messages as they arrive, bit 1 keeps no message bytes (the call summary's).
+    /// reports messages as they arrive, bit 1 keeps no message bytes, bit 2 no header fields (the
+    /// call summary's).
     static func grpc(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let options = input.byte()
@@ -38,6 +39,7 @@ enum CallTargets {
         configuration.maxOpenCalls = 4
         configuration.reportsArrivingMessages = options & 1 != 0
         configuration.keepsMessageBodies = options & 2 == 0
+        configuration.keepsHeaderFields = options & 4 == 0
         var assembler = CallAssembler(configuration: configuration)
         var text = CallView(verbosity: 2, hex: true, json: false), json = CallView(verbosity: 1, hex: false, json: true)
         let opened = AnalysisEvent.tcp(.opened(ByteStreamScript.connection))

@@ -45,7 +45,7 @@ enum CaptureTargets {
     }
 
     /// The first byte chooses the view (text at each verbosity, or JSON, with hex, and whether an
-    /// HTML report is made too), whether message bytes are kept and whether the layers report
+    /// HTML report is made too), whether message bytes and header fields are kept and whether the layers report
     /// their detail (frames) or, as for the call views, only the calls; the rest is a capture
     /// file read by the whole pipeline, every layer's view rendering what it produces.
     static func pipeline(_ bytes: [UInt8]) {
@@ -56,6 +56,7 @@ enum CaptureTargets {
         configuration.reassembly.maxBufferedBytesPerDirection = 1 << 20
         configuration.calls.reportsArrivingMessages = options & 2 != 0
         configuration.calls.keepsMessageBodies = options & 64 == 0
+        configuration.calls.keepsHeaderFields = options & 64 == 0
         if options & 128 != 0 {
             configuration.reportsLayerDetail = false
             configuration.describesFrames = false

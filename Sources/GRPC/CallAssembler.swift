@@ -21,6 +21,12 @@ public struct CallAssembler: Sendable {
         /// messages went each way (the call summary): a message is then counted, with its prefix,
         /// length and packets, and its bytes are passed over.
         public var keepsMessageBodies = true
+        /// Keep each call's header fields and trailers (`requestHeaders`, `responseHeaders`,
+        /// `trailers`). Off for views that show none of them (the call summary): what the call
+        /// is read from them (path, content-type, encodings, timeout, HTTP status) is still read,
+        /// and of the response's fields only the status's (grpc-status, grpc-message,
+        /// grpc-status-details-bin) are kept, from which the status is read at the end.
+        public var keepsHeaderFields = true
         public init() {}
     }
 

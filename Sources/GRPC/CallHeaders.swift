@@ -1,9 +1,12 @@
+import HTTPExchange
 import WireCore
 
 /// What the request headers say about a call (gRPC doc "PROTOCOL-HTTP2.md", Requests).
 enum RequestHeaders {
-    static func apply(_ headers: [(name: String, value: String)], to call: inout GRPCCall) {
-        for (name, value) in headers {
+    /// None of these is binary metadata: the fields are read as they came, before `Metadata`.
+    static func apply(_ headers: [HeaderLine], to call: inout GRPCCall) {
+        for line in headers {
+            let (name, value) = (line.name, line.value)
             // The length first: most fields are none of these, and telling two different Strings
             // apart costs more than reading a length (1.5% of the small-calls summary).
             switch name.utf8.count {
@@ -60,13 +63,13 @@ enum RequestHeaders {
 
 /// What the response headers say (gRPC doc "PROTOCOL-HTTP2.md", Responses).
 enum ResponseHeaders {
-    static func apply(_ headers: [(name: String, value: String)], to call: inout GRPCCall) {
-        for (name, value) in headers {
-            switch name {
-            case ":status": call.httpStatus = Int(value)
-            case "grpc-encoding": call.responseEncoding = value
+    static func apply(_ headers: [HeaderLine], to call: inout GRPCCall) {
+        for line in headers {
+            switch line.name {
+            case ":status": call.httpStatus = Int(line.value)
+            case "grpc-encoding": call.responseEncoding = line.value
             case "content-type" where call.callProtocol == .http2:
-                call.callProtocol = RequestHeaders.callProtocol(contentType: value)
+                call.callProtocol = RequestHeaders.callProtocol(contentType: line.value)
             default: break
             }
         }
@@ -75,6 +78,16 @@ enum ResponseHeaders {
 
 /// grpc-status, grpc-message and grpc-status-details-bin from the trailers.
 enum TrailerStatus {
+    /// Whether the status is read from a field of this name (by length first, as `RequestHeaders`).
+    static func reads(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 11: name == "grpc-status"
+        case 12: name == "grpc-message"
+        case 23: name == "grpc-status-details-bin"
+        default: false
+        }
+    }
+
     static func parse(_ trailers: [(name: String, value: String)], warnings: inout [Diagnostic]) -> GRPCStatus? {
         guard let statusText = trailers.last(where: { $0.name == "grpc-status" })?.value else { return nil }
         guard let number = Int(statusText) else {

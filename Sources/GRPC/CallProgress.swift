@@ -12,6 +12,11 @@ struct CallProgress: Sendable {
     var ended: UInt8 = 0
     var sawResponseHeaders = false
     var sawRequestHead = false
+    /// The request's header fields, and the response's first section (not its trailers), were
+    /// not empty (indexed by `Direction.rawValue`): what `call.requestHeaders` and
+    /// `call.responseHeaders` being non-empty say when they are kept
+    /// (`Configuration.keepsHeaderFields`), also when they are not.
+    var receivedFields = DirectionPair(false, false)
     /// gRPC-Web text bodies, indexed by `Direction.rawValue`; made at the first text body, so
     /// that other calls allocate nothing for them.
     var textBodies: [TextBody] = []
@@ -42,7 +47,7 @@ struct CallProgress: Sendable {
         switch event.kind {
         case let .headBegins(endsStream):
             if event.direction == .serverToClient, call.firstResponseTime == nil { call.firstResponseTime = event.time }
-            if event.direction == .clientToServer, call.requestHeaders.isEmpty, !sawRequestHead {
+            if event.direction == .clientToServer, !receivedFields[0], !sawRequestHead {
                 // The request's head starts the call, even when a reordered capture showed the
                 // response first: its start was captured after all.
                 sawRequestHead = true
@@ -56,7 +61,7 @@ struct CallProgress: Sendable {
                 if event.direction == .clientToServer { call.requestHeadersPartlyUnknown = true } else { call.responseHeadersPartlyUnknown = true }
             }
             let pending = endStreamPending & bit != 0
-            applyHeaders(Metadata.headers(lines), direction: event.direction, endStream: pending)
+            applyHeaders(lines, direction: event.direction, endStream: pending, keepsFields: configuration.keepsHeaderFields)
             if pending { ended |= bit }
             endStreamPending &= ~bit
         case let .body(bytes, offset, endsStream):
@@ -101,34 +106,40 @@ struct CallProgress: Sendable {
     /// room for it: partly unknown, not captured, or on a connection that carries gRPC.
     private func inferGRPC(from bytes: ArraySlice<UInt8>, connectionCarriesGRPC: Bool, maxLength: Int) -> Bool {
         guard let flag = bytes.first, flag <= 1,
-              call.requestHeaders.isEmpty || call.requestHeadersPartlyUnknown || connectionCarriesGRPC else { return false }
+              !receivedFields[0] || call.requestHeadersPartlyUnknown || connectionCarriesGRPC else { return false }
         if bytes.count >= MessageDeframer.prefixLength {
             return MessageDeframer.declaredLength(ofPrefix: bytes.prefix(MessageDeframer.prefixLength)) <= maxLength
         }
         return true
     }
 
-    private mutating func applyHeaders(_ headers: [(name: String, value: String)], direction: Direction, endStream: Bool) {
+    /// A header section: what the call is read from it, and the fields the call keeps (all of
+    /// them, or only its status's: `Configuration.keepsHeaderFields`).
+    private mutating func applyHeaders(_ lines: [HeaderLine], direction: Direction, endStream: Bool, keepsFields: Bool) {
         if direction == .clientToServer {
-            if call.requestHeaders.isEmpty {
-                call.requestHeaders = headers
-                RequestHeaders.apply(headers, to: &call)
+            if !receivedFields[0] {
+                RequestHeaders.apply(lines, to: &call)
             } else {
                 call.warnings.append(CallDiagnostic.secondClientHeaderBlock(stream: call.streamID))
-                call.requestHeaders += headers
             }
+            if keepsFields {
+                if call.requestHeaders.isEmpty { call.requestHeaders = Metadata.headers(lines) } else { call.requestHeaders += Metadata.headers(lines) }
+            }
+            receivedFields[0] = receivedFields[0] || !lines.isEmpty
         } else if !sawResponseHeaders {
             sawResponseHeaders = true
+            receivedFields[1] = !lines.isEmpty
+            ResponseHeaders.apply(lines, to: &call)
+            responseIsText = lines.contains { $0.name == "content-type" && RequestHeaders.callProtocol(contentType: $0.value) == .grpcWebText }
+            let headers = keepsFields ? Metadata.headers(lines) : Metadata.statusFields(lines)
             call.responseHeaders = headers
-            ResponseHeaders.apply(headers, to: &call)
-            responseIsText = headers.contains { $0.name == "content-type" && RequestHeaders.callProtocol(contentType: $0.value) == .grpcWebText }
             if endStream {
                 // gRPC Trailers-Only: status and headers in one HEADERS frame with END_STREAM.
                 call.trailersOnly = true
                 call.trailers = headers.filter { !$0.name.hasPrefix(":") }
             }
         } else {
-            call.trailers += headers
+            call.trailers += keepsFields ? Metadata.headers(lines) : Metadata.statusFields(lines)
         }
     }
 
@@ -137,8 +148,8 @@ struct CallProgress: Sendable {
         switch output {
         case var .message(message):
             let encoding = direction == .clientToServer ? call.requestEncoding : call.responseEncoding
-            let headersPartlyUnknown = direction == .clientToServer ? call.requestHeadersPartlyUnknown || call.requestHeaders.isEmpty
-                : call.responseHeadersPartlyUnknown || call.responseHeaders.isEmpty
+            let headersPartlyUnknown = !receivedFields[direction.rawValue]
+                || (direction == .clientToServer ? call.requestHeadersPartlyUnknown : call.responseHeadersPartlyUnknown)
             MessageDecompression.apply(&message, encoding: encoding, maxLength: configuration.maxMessageLength, encodingMayBeUnknown: headersPartlyUnknown)
             if direction == .clientToServer { call.requests.append(message) } else { call.responses.append(message) }
             if configuration.reportsArrivingMessages {
@@ -156,7 +167,8 @@ struct CallProgress: Sendable {
                 return
             }
             // gRPC doc "PROTOCOL-WEB.md": the trailers frame holds HTTP/1-style header lines.
-            call.trailers += GRPCWebTrailers.parse(bytes)
+            let trailers = GRPCWebTrailers.parse(bytes)
+            call.trailers += configuration.keepsHeaderFields ? trailers : trailers.filter { TrailerStatus.reads($0.name) }
         }
     }
 

@@ -8,11 +8,18 @@ enum Metadata {
     /// (GRPC_ALLOW_TRUE_BINARY_METADATA), a `-bin` value may be sent raw, marked by a leading 0x00
     /// byte. Such values are re-encoded as base64 here, so everything above sees one form.
     static func headers(_ lines: [HeaderLine]) -> [(name: String, value: String)] {
-        lines.map { line in
-            if let raw = line.valueBytes, raw.first == 0, line.name.hasSuffix("-bin") {
-                return (line.name, Base64.encode(Array(raw.dropFirst())))
-            }
-            return (line.name, line.value)
+        lines.map(field)
+    }
+
+    /// Only the fields a call's status is read from (`TrailerStatus`).
+    static func statusFields(_ lines: [HeaderLine]) -> [(name: String, value: String)] {
+        lines.lazy.filter { TrailerStatus.reads($0.name) }.map(field)
+    }
+
+    private static func field(_ line: HeaderLine) -> (name: String, value: String) {
+        if let raw = line.valueBytes, raw.first == 0, line.name.hasSuffix("-bin") {
+            return (line.name, Base64.encode(Array(raw.dropFirst())))
         }
+        return (line.name, line.value)
     }
 }

@@ -59,9 +59,12 @@ struct ViewSetup {
         // Live, with messages shown: each message as it arrives, not with its completed call.
         let messagesAsTheyArrive = live && (output.verbose > 0 || output.hex) && !output.json && output.layer == .grpc
         configuration.calls.reportsArrivingMessages = messagesAsTheyArrive
-        // The call summary shows how many messages went each way, not what they hold; a report
-        // shows them, and with schemas a call's unknown method may be named from its messages.
-        configuration.calls.keepsMessageBodies = output.layer != .grpc || output.showsMessages || request.report != nil || request.types != nil
+        // The call summary shows how many messages went each way, not what they hold, and none
+        // of the header fields; a report shows them, and with schemas a call's unknown method
+        // may be named from its messages (and its unknown header entries).
+        let keepsCallDetail = output.layer != .grpc || output.showsMessages || request.report != nil || request.types != nil
+        configuration.calls.keepsMessageBodies = keepsCallDetail
+        configuration.calls.keepsHeaderFields = keepsCallDetail
         if let bpfFilter, !bpfFilter.isEmpty {
             let compiled: BPFFilter
             do { compiled = try BPFFilter(expression: bpfFilter) } catch { throw SetupError(description: error.description) }

@@ -187,6 +187,54 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.warnings.map(\.message) == ["client message at stream offset \(offset) cut short: 3 of an unknown number of bytes"])
     }
 
+    /// The call summary keeps no header fields: what a call is read from them (path, authority,
+    /// content-type, encodings, timeout, HTTP status, status from trailers, from a Trailers-Only
+    /// response or from the response headers; warnings) is the same, and of the response's fields
+    /// only the status's are kept.
+    @Test func withoutHeaderFieldsTheCallIsReadTheSame() throws {
+        var (c, packets) = connection()
+        let payload = Array(String(repeating: "compress me ", count: 20).utf8)
+        let gzipped = Deflater.compress(payload, format: .gzip)
+        // 1: compressed both ways, the response's grpc-encoding absent (a problem, not a guess:
+        // its header fields were seen), a trailer beside the status.
+        packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders + [("grpc-encoding", "gzip")]))
+            + F.data(stream: 1, grpcMessage(gzipped, compressed: true), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders + [("x-served-by", "a")]))
+            + F.data(stream: 1, grpcMessage(gzipped, compressed: true))
+            + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "0"), ("grpc-message", "fine"), ("x-cost", "3")]), endStream: true)))
+        // 3: Trailers-Only with message and details.
+        packets.append(c.send(.client, F.headers(stream: 3, block: LiteralHeaderBlock.encode(requestHeaders), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 3, block: LiteralHeaderBlock.encode(responseHeaders + [
+            ("grpc-status", "5"), ("grpc-message", "not%20here"), ("grpc-status-details-bin", "CAUSCW5vdCBmb3VuZA"),
+        ]), endStream: true)))
+        // 5: a bad timeout, a second client header block, the status in the response headers
+        // of a response without trailers.
+        packets.append(c.send(.client, F.headers(stream: 5, block: LiteralHeaderBlock.encode([(":path", "/pkg.S/M"), ("grpc-timeout", "soon")]))
+            + F.headers(stream: 5, block: LiteralHeaderBlock.encode([("x-late", "1")]), endStream: true)))
+        packets.append(c.send(.server, F.headers(stream: 5, block: LiteralHeaderBlock.encode([(":status", "200"), ("content-type", "application/grpc+proto"), ("grpc-status", "7")]))
+            + F.data(stream: 5, grpcMessage([0x08, 0x01]), endStream: true)))
+        var summary = Analyzer.Configuration()
+        summary.calls.keepsHeaderFields = false
+        let full = calls(packets), reduced = calls(packets, configuration: summary)
+        try #require(full.count == 3 && reduced.count == 3)
+        for (a, b) in zip(reduced, full) {
+            #expect(a.path == b.path && a.authority == b.authority && a.contentType == b.contentType && a.callProtocol == b.callProtocol)
+            #expect(a.timeoutNanoseconds == b.timeoutNanoseconds && a.userAgent == b.userAgent && a.acceptEncoding == b.acceptEncoding)
+            #expect(a.requestEncoding == b.requestEncoding && a.responseEncoding == b.responseEncoding && a.httpStatus == b.httpStatus)
+            #expect(a.status == b.status && a.trailersOnly == b.trailersOnly && a.warnings == b.warnings)
+            #expect(a.requests.map(\.bytes) == b.requests.map(\.bytes) && a.responses.map(\.bytes) == b.responses.map(\.bytes))
+            #expect(a.responses.map(\.problem) == b.responses.map(\.problem))
+            #expect(a.requestHeaders.isEmpty)
+        }
+        #expect(full[0].trailers.map(\.name) == ["grpc-status", "grpc-message", "x-cost"] && full[0].responseHeaders.count == 3)
+        #expect(reduced[0].trailers.map(\.name) == ["grpc-status", "grpc-message"] && reduced[0].responseHeaders.isEmpty)
+        #expect(reduced[0].requests.first?.bytes == payload && reduced[0].responses.first?.problem?.hasPrefix("compressed flag set but grpc-encoding is absent") == true)
+        #expect(reduced[1].status?.code == .notFound && reduced[1].status?.message == "not here" && reduced[1].status?.details?.count == 13)
+        #expect(reduced[1].trailers.map(\.name) == ["grpc-status", "grpc-message", "grpc-status-details-bin"])
+        #expect(reduced[2].status?.code == .permissionDenied && reduced[2].responseHeaders.map(\.name) == ["grpc-status"])
+        #expect(reduced[2].warnings.map(\.code) == ["grpc.timeout.invalid", "grpc.headers.client-trailers"] && full[2].requestHeaders.count == 3)
+    }
+
     /// A view that shows only calls asks for no layer detail and no frame notes: the calls are the
     /// same, only connection events come with them, and a large message arriving in many DATA
     /// frames is assembled whole.

@@ -63,6 +63,15 @@ import TestSupport
         #expect(calls[1].authority == "example.test:8080")
         #expect(calls[2].requests.map(\.bytes) == [[0x08, 0x02]] && calls[2].responses.count == 2 && calls[2].status?.code == .ok, "\(calls[2].warnings)")
         #expect(calls.allSatisfy { !$0.incomplete && $0.warnings.isEmpty }, "\(calls.map(\.warnings))")
+        // The call summary's configuration (no header fields kept) reads the trailers frames' status.
+        var summary = Analyzer.Configuration()
+        summary.calls.keepsHeaderFields = false
+        var reduced = CaptureSession(configuration: summary), reducedEvents: [AnalysisEvent] = []
+        reduced.feed(CaptureFileBuilder.pcap(Self.conversation(segment: size)), into: &reducedEvents)
+        reduced.finish(into: &reducedEvents)
+        let reducedCalls = reducedEvents.compactMap { if case let .call(call) = $0 { call } else { nil } }
+        #expect(reducedCalls.map(\.status) == calls.map(\.status) && reducedCalls.map(\.path) == calls.map(\.path))
+        #expect(reducedCalls.map { $0.trailers.map(\.name) } == [[], ["grpc-status", "grpc-message"], ["grpc-status", "grpc-message"]])
     }
 }
 
