@@ -64,11 +64,19 @@ public struct JSONBuffer {
     public mutating func string(utf8 text: UnsafeBufferPointer<UInt8>) {
         bytes.append(0x22)
         var runStart = 0
-        for index in text.indices {
+        var index = 0
+        while index < text.count {
+            // Eight bytes at a time while none needs an escape (long texts are mostly such runs).
+            if index + 8 <= text.count, !Self.mayNeedEscape(UnsafeRawPointer(text.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = text[index]
+            index += 1
             guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
-            runStart = index + 1
+            let escaped = index - 1
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<escaped]))
+            runStart = index
             switch byte {
             case 0x22: bytes += [0x5C, 0x22]
             case 0x5C: bytes += [0x5C, 0x5C]
@@ -80,6 +88,17 @@ public struct JSONBuffer {
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
         bytes.append(0x22)
+    }
+
+    /// Whether any of eight bytes is a control character, a quote or a backslash (RFC 8259 §7):
+    /// the "has a byte less than n" and "has a zero byte" tests (exact as a whole, for n up to
+    /// 0x80) on the word and on its differences from `"` and `\\`.
+    @inline(__always) static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        // A byte under 0x20: subtracting 0x20 borrows into its high bit where the byte's was clear.
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return below != 0 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     /// Bytes as a quoted string of lowercase hexadecimal digits, two per byte.
@@ -96,12 +115,19 @@ public struct JSONBuffer {
     }
 
     public mutating func base64(_ data: ArraySlice<UInt8>) {
+        bytes.reserveCapacity(bytes.count + (data.count + 2) / 3 * 4 + 2)
         bytes.append(0x22)
-        let start = bytes.count
-        let encodedCount = (data.count + 2) / 3 * 4
-        bytes.append(contentsOf: repeatElement(0, count: encodedCount))
-        bytes.withUnsafeMutableBufferPointer { out in
-            Base64.encode(data, into: UnsafeMutableBufferPointer(rebasing: out[start...]))
+        // Encoded a piece at a time on the stack and appended: making room with zeros first and
+        // writing over them went over the output twice.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+            var start = data.startIndex
+            while start < data.endIndex {
+                let end = min(start + 3072, data.endIndex)
+                let piece = UnsafeMutableBufferPointer(rebasing: buffer[..<((end - start + 2) / 3 * 4)])
+                Base64.encode(data[start..<end], into: piece)
+                bytes.append(contentsOf: piece)
+                start = end
+            }
         }
         bytes.append(0x22)
     }

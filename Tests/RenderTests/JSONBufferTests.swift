@@ -14,6 +14,41 @@ import WireCore
         #expect(JSONObject.quote("\"") == #""\"""#)
     }
 
+    /// Strings are scanned eight bytes at a time: each byte that needs an escape, and each that
+    /// does not (0x20, 0x7F, bytes of 0x80 and more), at every position of texts of every
+    /// length up to 40, give what escaping one byte at a time gives.
+    @Test func escapesAtEveryPositionOfLongTexts() {
+        func reference(_ text: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for byte in text {
+                switch byte {
+                case 0x22: out += [0x5C, 0x22]
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x0A: out += [0x5C, 0x6E]
+                case 0x0D: out += [0x5C, 0x72]
+                case 0x09: out += [0x5C, 0x74]
+                case ..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [0x22]
+        }
+        for length in 1...40 {
+            for special: UInt8 in [0x00, 0x09, 0x1F, 0x20, 0x21, 0x22, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF] {
+                for position in 0..<length {
+                    for filler: UInt8 in [0x61, 0xE9] {
+                        var text = [UInt8](repeating: filler, count: length)
+                        text[position] = special
+                        if position + 3 < length { text[position + 3] = 0x22 }
+                        var json = JSONBuffer()
+                        text.withUnsafeBufferPointer { json.string(utf8: $0) }
+                        #expect(json.bytes == reference(text), "length \(length), byte \(special) at \(position)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func integersAtTheirLimits() {
         for value in [0, 7, -7, 10, 1_000_000, Int64.max, Int64.min, -1] {
             var json = JSONBuffer()
@@ -52,6 +87,17 @@ import WireCore
     @Test func base64OfEveryByteRoundTrips() throws {
         let bytes = (0...255).map(UInt8.init) + [0xFF, 0xFE]
         #expect(try Base64.decode(Base64.encode(bytes)).get() == bytes)
+    }
+
+    /// JSON's base64 is encoded 3,072 bytes at a time: lengths around those pieces read back whole.
+    @Test(arguments: [3071, 3072, 3073, 6144, 6145, 10_000])
+    func base64OfLongBytesInPieces(_ count: Int) throws {
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 8) }
+        var json = JSONBuffer()
+        json.base64(bytes[1...])
+        let text = json.text
+        #expect(text.first == "\"" && text.last == "\"" && text.count == (count - 1 + 2) / 3 * 4 + 2)
+        #expect(try Base64.decode(String(text.dropFirst().dropLast())).get() == Array(bytes[1...]))
     }
 
     @Test func objectsNestInPlace() {
