@@ -70,9 +70,10 @@ extension DecodeRun {
         let bytes = content.bytes[content.index..<content.end]
         switch field.type {
         case .string:
-            guard let text = String(validating: bytes, as: UTF8.self) else { return false }
+            // Validated in place and written from the message's bytes: no String is made.
+            guard (try? UTF8Span(validating: bytes.span)) != nil else { return false }
             run.beginElement(json: &json)
-            json.string(text)
+            bytes.withUnsafeBufferPointer { json.string(utf8: $0) }
         case .bytes:
             run.beginElement(json: &json)
             json.base64(bytes)
@@ -117,14 +118,21 @@ private struct PlainRun {
     private var current: OpenField?
     /// Elements written in the open list or map.
     private var elements = 0
-    private var closed: [Int] = []
+    /// The fields already closed: numbers 1–64 as bits (no array to allocate for most
+    /// messages), larger ones listed.
+    private var closedLow: UInt64 = 0
+    private var closedHigh: [Int] = []
     private var mapKeys: Set<String> = []
+
+    private func wasClosed(_ number: Int) -> Bool {
+        (1...64).contains(number) ? closedLow & (1 << (number - 1)) != 0 : closedHigh.contains(number)
+    }
 
     /// Opens `field`'s member or continues it; false when the message is not plain (a singular
     /// field again, or a field seen before with others between).
     mutating func enter(_ field: FieldSchema, json: inout JSONBuffer, preserveNames: Bool) -> Bool {
         if let current, current.number == field.number { return field.isRepeated }
-        guard !closed.contains(field.number) else { return false }
+        guard !wasClosed(field.number) else { return false }
         if current != nil {
             close(json: &json)
             json.raw(UInt8(ascii: ","))
@@ -160,7 +168,7 @@ private struct PlainRun {
 
     mutating func close(json: inout JSONBuffer) {
         guard let current else { return }
-        closed.append(current.number)
+        if (1...64).contains(current.number) { closedLow |= 1 << (current.number - 1) } else { closedHigh.append(current.number) }
         if current.isMap { json.raw(UInt8(ascii: "}")) } else if current.isRepeated { json.raw(UInt8(ascii: "]")) }
         self.current = nil
     }

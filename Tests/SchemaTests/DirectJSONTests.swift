@@ -61,6 +61,14 @@ final class DirectJSONTests: XCTestCase {
             XCTAssertEqual(report.messagesFromTree, 1, what)
         }
         XCTAssertEqual(try assertSame(dependency + dependency + package, as: "google.protobuf.FileDescriptorProto").messagesFromTree, 0)
+        // Fields numbered past 64 are remembered apart from the others: FileOptions'
+        // uninterpreted_option (999, repeated) and java_package (1) beside php_namespace (41) and ruby_package (45).
+        let option: [UInt8] = [0xBA, 0x3E, 0x00], javaPackage: [UInt8] = [0x0A, 0x01, 0x70]
+        let phpNamespace: [UInt8] = [0xCA, 0x02, 0x01, 0x71], rubyPackage: [UInt8] = [0xEA, 0x02, 0x01, 0x72]  // 41, 45
+        XCTAssertEqual(try assertSame(option + javaPackage + option, as: "google.protobuf.FileOptions").messagesFromTree, 1)
+        XCTAssertEqual(try assertSame(option + option + javaPackage, as: "google.protobuf.FileOptions").messagesFromTree, 0)
+        XCTAssertEqual(try assertSame(phpNamespace + rubyPackage + phpNamespace, as: "google.protobuf.FileOptions").messagesFromTree, 1)
+        XCTAssertEqual(try assertSame(rubyPackage + phpNamespace + option, as: "google.protobuf.FileOptions").messagesFromTree, 0)
     }
 
     /// Maps, packed and unpacked repeated scalars, enums and nested messages from scalars.proto.
