@@ -45,9 +45,10 @@ enum CaptureTargets {
     }
 
     /// The first byte chooses the view (text at each verbosity, or JSON, with hex, and whether an
-    /// HTML report is made too), whether message bytes and header fields are kept and whether the layers report
-    /// their detail (frames) or, as for the call views, only the calls; the rest is a capture
-    /// file read by the whole pipeline, every layer's view rendering what it produces.
+    /// HTML report is made too), whether message bytes and header fields are kept and whether
+    /// the layers report their detail (frames) or, as for the call views, only the calls; the
+    /// rest is a capture file read by the whole pipeline, every layer's view rendering what it
+    /// produces.
     static func pipeline(_ bytes: [UInt8]) {
         var input = FuzzInput(bytes)
         let options = input.byte()

@@ -13,7 +13,7 @@ enum Metadata {
 
     /// Only the fields a call's status is read from (`TrailerStatus`).
     static func statusFields(_ lines: [HeaderLine]) -> [(name: String, value: String)] {
-        lines.lazy.filter { TrailerStatus.reads($0.name) }.map(field)
+        lines.compactMap { TrailerStatus.reads($0.name) ? field($0) : nil }
     }
 
     private static func field(_ line: HeaderLine) -> (name: String, value: String) {
