@@ -25,11 +25,24 @@ public enum CallJSON {
     /// The call's JSON text, written once into a buffer sized for its messages.
     static func text(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style) -> String {
         var json = JSONBuffer()
+        writeObject(call, endpoints: endpoints, style: style, into: &json)
+        return json.text
+    }
+
+    /// The call's object and a newline appended to `output` (JSON text is UTF-8 by construction).
+    static func appendLine(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, to output: inout [UInt8]) {
+        var json = JSONBuffer()
+        swap(&json.bytes, &output)
+        writeObject(call, endpoints: endpoints, style: style, into: &json)
+        json.raw(0x0A)
+        swap(&json.bytes, &output)
+    }
+
+    private static func writeObject(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into json: inout JSONBuffer) {
         // Messages dominate the size: bytes fields grow by a third in base64, the rest is smaller.
         let messageBytes = [call.requests, call.responses].joined().reduce(0) { $0 + ($1.bytes?.count ?? 0) }
         json.reserve(2048 + messageBytes * 3 / 2)
         JSONObject.write(into: &json) { write(call, endpoints: endpoints, style: style, into: &$0) }
-        return json.text
     }
 
     public static func write(_ call: GRPCCall, endpoints: (client: Endpoint, server: Endpoint)?, style: Style, into object: inout JSONObject) {

@@ -62,7 +62,11 @@ struct LayerView {
             case .grpc:
                 // -vv: the frame view interleaved with the calls (built only when shown).
                 if verbose >= 2, !calls.json { for line in frames.render(event) { out.line(line) } }
-                for line in calls.render(event) { out.line(line) }
+                if calls.writesJSONLines {
+                    out.appendLines { calls.renderJSON(event, appendingTo: &$0) }
+                } else {
+                    for line in calls.render(event) { out.line(line) }
+                }
             }
         }
     }

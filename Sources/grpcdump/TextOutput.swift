@@ -21,6 +21,12 @@ struct TextOutput {
         if pending.count >= 64 << 10, !keeps { flush() }
     }
 
+    /// Lines appended as bytes by `write`, each with its newline.
+    mutating func appendLines(_ write: (inout [UInt8]) -> Void) {
+        write(&pending)
+        if pending.count >= 64 << 10, !keeps { flush() }
+    }
+
     /// Text already made of lines (a large piece is written as it is, not copied).
     mutating func write(_ text: ArraySlice<UInt8>) {
         guard keeps || text.count < 16 << 10 else {
