@@ -7,25 +7,44 @@ import Crypto
 enum KeySchedule {
     /// RFC 8446 §7.1 HKDF-Expand-Label(Secret, Label, Context, Length): HKDF-Expand with
     /// `HkdfLabel { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255> }`.
+    /// The label is written into one array, with room for HKDF's counter byte.
     static func expandLabel(_ secret: [UInt8], _ label: String, context: [UInt8] = [], length: Int, hash: CipherSuite.Hash) -> [UInt8] {
-        let fullLabel = Array("tls13 \(label)".utf8)
-        let info = [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(fullLabel.count)] + fullLabel + [UInt8(context.count)] + context
+        let prefix = "tls13 ".utf8, name = label.utf8
+        var info: [UInt8] = []
+        info.reserveCapacity(4 + prefix.count + name.count + context.count + 1)
+        info += [UInt8(length >> 8), UInt8(length & 0xFF), UInt8(prefix.count + name.count)]
+        info.append(contentsOf: prefix)
+        info.append(contentsOf: name)
+        info.append(UInt8(context.count))
+        info.append(contentsOf: context)
         return expand(pseudoRandomKey: secret, info: info, length: length, hash: hash)
     }
 
     /// RFC 5869 §2.3 HKDF-Expand: T(i) = HMAC-Hash(PRK, T(i-1) ‖ info ‖ i), the first `length`
-    /// bytes of T(1) ‖ T(2) ‖ …
-    static func expand(pseudoRandomKey: [UInt8], info: [UInt8], length: Int, hash: CipherSuite.Hash) -> [UInt8] {
+    /// bytes of T(1) ‖ T(2) ‖ …. TLS's keys, IVs and secrets need T(1) alone, which becomes the
+    /// result itself (a session derives eight, a capture holds thousands of sessions).
+    static func expand(pseudoRandomKey: [UInt8], info: consuming [UInt8], length: Int, hash: CipherSuite.Hash) -> [UInt8] {
         let template = hash == .sha384 ? HMACTemplates.sha384 : HMACTemplates.sha256
-        var output: [UInt8] = []
-        var block: [UInt8] = []
-        var counter: UInt8 = 1
-        while output.count < length {
-            let input = block + info + [counter]
-            block = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { buffer, count in
+        func hmac(_ input: [UInt8]) -> [UInt8] {
+            let mac = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { buffer, count in
                 count = clibcrypto_hmac(template, pseudoRandomKey, pseudoRandomKey.count, input, input.count, buffer.baseAddress)
             }
-            precondition(!block.isEmpty, "libcrypto's HMAC failed")
+            precondition(!mac.isEmpty, "libcrypto's HMAC failed")
+            return mac
+        }
+        var input = info
+        input.append(1)
+        var block = hmac(input)
+        if block.count >= length {
+            block.removeLast(block.count - length)
+            return block
+        }
+        input.removeLast()
+        let info = input
+        var output = block
+        var counter: UInt8 = 2
+        while output.count < length {
+            block = hmac(block + info + [counter])
             output += block
             counter &+= 1
         }
