@@ -24,7 +24,6 @@ public struct CallView {
     public var preserveNames = false
     /// Show each message as it arrives (live capture with `-v`), not with its completed call.
     public var liveMessages = false
-    /// Calls shown so far, for `--stats`.
     /// The calls shown, counted; per method only when `countsPerMethod` (`--stats`).
     public private(set) var statistics = CallStatistics()
     /// Set before the first call: setting it starts the count afresh.

@@ -16,12 +16,13 @@ struct TextOutput {
     }
 
     mutating func line(_ text: String) {
-        pending.append(contentsOf: text.utf8)
-        pending.append(0x0A)
-        if pending.count >= 64 << 10, !keeps { flush() }
+        appendLines { pending in
+            pending.append(contentsOf: text.utf8)
+            pending.append(0x0A)
+        }
     }
 
-    /// Lines appended as bytes by `write`, each with its newline.
+    /// Lines appended as bytes by `write`, each with its newline; written out past 64 KiB.
     mutating func appendLines(_ write: (inout [UInt8]) -> Void) {
         write(&pending)
         if pending.count >= 64 << 10, !keeps { flush() }
@@ -33,8 +34,7 @@ struct TextOutput {
             flush()
             return text.withUnsafeBytes { Self.writeAll($0, to: STDOUT_FILENO) }
         }
-        pending += text
-        if pending.count >= 64 << 10, !keeps { flush() }
+        appendLines { $0 += text }
     }
 
     /// A diagnostic, on standard error after the lines before it.
