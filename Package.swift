@@ -153,7 +153,7 @@ let package = Package(
         // The decoder and parser against SwiftProtobuf's generated code for dissectors/reference.
         .testTarget(name: "SchemaOracleTests", dependencies: ["ProtoParser", "Schema", "Protobuf", "Render", "ReferenceProtos", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Render", "GRPC", "HTTP2", "ByteStream", "WireCore", "Protobuf"]),
-        .testTarget(name: "CallDiffTests", dependencies: ["CallDiff", "Protobuf"]),
+        .testTarget(name: "CallDiffTests", dependencies: ["CallDiff", "Protobuf", "GRPC", "ByteStream", "WireCore"]),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
         // Hostile captures: each limit reported where it is hit, and the capture still decoded.

@@ -119,8 +119,7 @@ struct CallComparer {
 
     func changes(_ a: GRPCCall, _ b: GRPCCall) -> [ValueChange] {
         var changes: [ValueChange] = []
-        let statusA = Self.status(a), statusB = Self.status(b)
-        if statusA != statusB { changes.append(ValueChange(path: "status", old: statusA, new: statusB)) }
+        if Self.comparedStatus(a) != Self.comparedStatus(b) { changes.append(ValueChange(path: "status", old: Self.status(a), new: Self.status(b))) }
         changes += headers("request header ", a.requestHeaders, b.requestHeaders)
         changes += headers("response header ", a.trailersOnly ? [] : a.responseHeaders, b.trailersOnly ? [] : b.responseHeaders)
         changes += headers("trailer ", a.trailers, b.trailers)
@@ -133,6 +132,14 @@ struct CallComparer {
     static func status(_ call: GRPCCall) -> String {
         guard let status = call.status else { return call.incomplete ? "INCOMPLETE" : "none" }
         return status.code.description + (status.message.map { " " + RawTreeText.quoted($0) } ?? "")
+    }
+
+    /// What two calls' statuses are compared by: the status as shown, except when grpcdump
+    /// derived it from the client's reset at its deadline. That message gives the deadline,
+    /// which is the grpc-timeout header's, compared (or left out with `--ignore-header`) there.
+    static func comparedStatus(_ call: GRPCCall) -> String {
+        if let status = call.status, status.source == .reset, status.code == .deadlineExceeded { return "DEADLINE_EXCEEDED at the client's deadline" }
+        return status(call)
     }
 
     func headers(_ prefix: String, _ a: [(name: String, value: String)], _ b: [(name: String, value: String)]) -> [ValueChange] {

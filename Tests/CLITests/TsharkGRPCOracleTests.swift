@@ -5,7 +5,8 @@ import Testing
 /// that completed each, its declared length and compressed flag) as grpcdump's `--json` calls.
 @Suite(.enabled(if: CommandRunner.which("tshark") != nil, "tshark is not installed"))
 struct TsharkGRPCOracleTests {
-    @Test(arguments: [("grpcio-python.pcap", 50061), ("reference-lo.pcap", 50051), ("reference-grpcio-client.pcap", 50051)])
+    @Test(arguments: [("grpcio-python.pcap", 50061), ("reference-lo.pcap", 50051), ("reference-grpcio-client.pcap", 50051),
+                      ("grpc-go-h2c.pcap", 50210)])
     func messagesMatchTshark(name: String, port: Int) throws {
         let path = "captures/" + name
         var theirs: [String] = []

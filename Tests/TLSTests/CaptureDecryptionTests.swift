@@ -116,6 +116,7 @@ struct Decryption {
         "tls12-ecdhe-rsa-aes128gcm", "tls12-ecdhe-rsa-aes256gcm", "tls12-ecdhe-rsa-chacha20",
         "tls12-ecdhe-rsa-aes128-sha-etm", "tls12-ecdhe-rsa-aes128-sha-noetm", "tls12-ecdhe-rsa-aes128-sha256-etm", "tls12-ecdhe-rsa-aes128-sha256-noetm",
         "tls12-resumption", "tls12-resumption-sessionid", "h2-grpc-curl-proxy-grpcio", "grpc-python-tls-proxy", "rfc8448-simple-1rtt",
+        "grpc-go-tls13", "grpc-go-tls12",
     ])
     func plaintextEqualsTshark(name: String) throws {
         let decrypted = Decryption.run(try Fixture.bytes("\(name).pcap"), keys: try Fixture.keyLog("\(name).keys"))
@@ -149,6 +150,11 @@ struct Decryption {
         #expect(resumed13.resumed)
         let grpc = try session("grpc-python-tls-proxy")
         #expect(grpc.alpn == "h2" && grpc.alpnOffered.contains("h2") && grpc.version == .tls13)
+        // Go's crypto/tls (grpc-go), its key log written by tls.Config.KeyLogWriter.
+        let go13 = try session("grpc-go-tls13"), go12 = try session("grpc-go-tls12")
+        #expect(go13.version == .tls13 && go13.cipherSuite?.name == "TLS_AES_128_GCM_SHA256" && go13.alpn == "h2" && go13.serverName == "localhost")
+        #expect(go12.version == .tls12 && go12.cipherSuite?.name == "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" && go12.alpn == "h2")
+        #expect(go13.certificate?.subject.contains("CN=localhost") == true && !go13.resumed && !go12.resumed)
     }
 
     @Test func everySplitOfTheCaptureGivesTheSamePlaintext() throws {
