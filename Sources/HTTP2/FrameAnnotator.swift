@@ -103,6 +103,7 @@ extension HTTP2Connection {
                     notes.add("answers no outstanding PING")
                 }
             } else {
+                notes.add(Self.describePing(opaque))
                 if sides[sender].pendingPings.count >= DirectionState.maxPending, sides[sender].pendingPings[opaque] == nil,
                    let oldest = sides[sender].pendingPings.min(by: { $0.value.packet < $1.value.packet || $0.value.packet == $1.value.packet && $0.key < $1.key }) {
                     sides[sender].pendingPings[oldest.key] = nil
@@ -162,6 +163,19 @@ extension HTTP2Connection {
         for problem in block.decoded?.diagnostics ?? [] {
             record.violations.append(Diagnostic(.hpack, problem.code.rawValue, problem.severity,
                                                 problem.message + " (at header block byte \(problem.span.lowerBound))", packet: record.packet))
+        }
+    }
+
+    /// A PING's opaque data (RFC 9113 §6.7), and what sent it when a well-known stack's fixed
+    /// data says so: grpc-go measures the bandwidth-delay product with one, and pings once before
+    /// a graceful GOAWAY (google.golang.org/grpc/internal/transport: bdpPing, goAwayPing).
+    static func describePing(_ opaque: UInt64) -> String {
+        let hex = String(opaque, radix: 16)
+        let text = "opaque data 0x" + String(repeating: "0", count: 16 - hex.count) + hex
+        switch opaque {
+        case 0x0204_1010_090E_0707: return text + " (grpc-go's bandwidth-delay estimation ping)"
+        case 0x0106_0108_0003_0309: return text + " (grpc-go's ping before a graceful GOAWAY)"
+        default: return text
         }
     }
 

@@ -87,6 +87,8 @@ import Testing
         #expect(result.stdout.contains("window left: connection 0, stream 0\n        sender blocked: connection window exhausted"), "\(result.stdout)")
         #expect(result.stdout.contains("stream 7 window 0 → 70022 (+70022)"))
         #expect(result.stdout.contains("INITIAL_WINDOW_SIZE = 131070"))
+        // Its pings carry the data grpc-go's bandwidth-delay estimator sends (bdp_estimator.go).
+        #expect(result.stdout.contains("stream 0 PING len 8\n        opaque data 0x02041010090e0707 (grpc-go's bandwidth-delay estimation ping)"))
         // Nothing grpc-go sent breaks a rule of RFC 9113 (a broken rule is a "!" line).
         #expect(!result.stdout.contains("\n        ! ") && !result.stderr.contains("violation"), "\(result.stderr)")
     }
