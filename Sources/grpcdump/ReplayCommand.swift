@@ -145,13 +145,15 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             if let note = outcome.note { notes.append("\(call.path ?? "stream \(call.streamID)") (stream \(call.streamID)): \(note)") }
             var status = outcome.status
-            // A status the captured client derived (a deadline it reset, a cancel) has grpcdump's
-            // words for a message, not the server's: the code alone is compared.
-            if let captured = call.status, captured.source != .trailers, status?.code == captured.code.rawValue { status?.message = captured.message }
             // An empty grpc-message is no message (the client library does not tell them apart).
             if let captured = call.status, captured.message == "", (status?.message ?? "").isEmpty { status?.message = "" }
-            pairs.append((call, .replayed(of: call, responseHeaders: outcome.responseHeaders, responses: outcome.responses, trailers: outcome.trailers,
-                                          status: status, start: outcome.start, end: outcome.end)))
+            var replayed = GRPCCall.replayed(of: call, responseHeaders: outcome.responseHeaders, responses: outcome.responses, trailers: outcome.trailers,
+                                             status: status, start: outcome.start, end: outcome.end)
+            // A status the captured client derived (a deadline it reset, a cancel) has grpcdump's
+            // words for a message and a cause the client library does not report: the code alone
+            // is compared.
+            if let captured = call.status, captured.source != .trailers, replayed.status?.code == captured.code { replayed.status = captured }
+            pairs.append((call, replayed))
         }
         let diff = CaptureDiff.compare(pairs: pairs, options: options)
         var out = TextOutput()
