@@ -34,6 +34,8 @@ enum ReportScript {
         if (a < 1e6) return (us / 1000).toFixed(a < 1e4 ? 2 : 1) + " ms";
         return (us / 1e6).toFixed(a < 1e7 ? 3 : 1) + " s";
       }
+      // A time after the first packet, signed: axes padded before it start below zero.
+      function offset(us) { return (us < 0 ? "−" : "+") + dur(Math.abs(us)); }
       function bytes(n) {
         if (n < 1024) return n + " B";
         if (n < 1048576) return (n / 1024).toFixed(1) + " KiB";
@@ -132,7 +134,7 @@ enum ReportScript {
         const step = [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw);
         for (let t = Math.ceil(view[0] / step) * step; t <= view[1]; t += step) {
           const x = (t - view[0]) / span * width, edge = x < 40 ? "translateX(0)" : x > width - 40 ? "translateX(-100%)" : "";
-          axis.append(h("span", {style: "left:" + x + "px" + (edge ? ";transform:" + edge : "")}, "+" + dur(t)));
+          axis.append(h("span", {style: "left:" + x + "px" + (edge ? ";transform:" + edge : "")}, offset(t)));
         }
         $("timeline-range").textContent = dur(view[0]) + " – " + dur(view[1]) + " after the first packet";
       }
@@ -323,7 +325,7 @@ enum ReportScript {
         const frames = d.frames || [];
         body.append(h("h3", {}, "HTTP/2 frames"), frames.length ? h("table", {class: "frames"},
           h("tr", {}, h("th", {class: "num"}, "at"), h("th", {}, ""), h("th", {}, "frame"), h("th", {class: "num"}, "length"), h("th", {}, "notes")),
-          frames.map((f) => h("tr", {}, h("td", {class: "num"}, "+" + dur(f[0])), h("td", {}, f[1] ? "←" : "→"),
+          frames.map((f) => h("tr", {}, h("td", {class: "num"}, offset(f[0])), h("td", {}, f[1] ? "←" : "→"),
             h("td", {class: "mono"}, f[2] + (f[3].length ? " [" + f[3].join(", ") + "]" : "")), h("td", {class: "num"}, f[4]),
             h("td", {}, f[5].join("; "))))) : h("p", {class: "note"}, "none (not an HTTP/2 call)"));
         if (d.frames_omitted) body.append(h("p", {class: "note"}, fmtInt(d.frames_omitted) + " more frames not listed."));
@@ -421,7 +423,7 @@ enum ReportScript {
         });
         for (let i = 0; i <= 5; i++) {
           const t = t0 + (t1 - t0) * i / 5;
-          const label = s("text", {x: x(t), y: 2 * PH + B - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle"}); label.textContent = "+" + dur(t); svg.append(label);
+          const label = s("text", {x: x(t), y: 2 * PH + B - 8, "text-anchor": i === 0 ? "start" : i === 5 ? "end" : "middle"}); label.textContent = offset(t); svg.append(label);
         }
         box.append(svg, h("div", {class: "note"}, "Each sender's connection window (solid) and stream windows (dashed); dots: WINDOW_UPDATE received; shaded: the sender blocked at a zero window, with how long."));
       }
@@ -434,7 +436,7 @@ enum ReportScript {
         if (!D.stalls.length) { box.append(h("p", {class: "note"}, "No sender was blocked by flow control.")); return; }
         box.append(h("table", {}, h("tr", {}, h("th", {class: "num"}, "blocked for"), h("th", {}, "sender"), h("th", {}, "exhausted window"), h("th", {}, "connection"), h("th", {class: "num"}, "from"), h("th", {}, "call")),
           D.stalls.map((st) => h("tr", {}, h("td", {class: "num"}, dur(st.duration_us) + (st.ended ? "" : "+")), h("td", {}, st.sender), h("td", {}, st.windows),
-            h("td", {}, "#" + (st.connection + 1)), h("td", {class: "num"}, "+" + dur(st.start_us)), h("td", {}, st.call ? callLink(st.call) : "—")))));
+            h("td", {}, "#" + (st.connection + 1)), h("td", {class: "num"}, offset(st.start_us)), h("td", {}, st.call ? callLink(st.call) : "—")))));
       })();
 
       // ---- per method ----

@@ -49,6 +49,7 @@ struct ReportBrowserTests {
         ("grpcio-long-cut80.pcap", []),  // joined mid-connection
         ("web-h1.pcap", []),  // gRPC-Web over HTTP/1.1
         ("web-h2.pcap", []),
+        ("grpc-go-h2c.pcap", []),  // grpc-go: window updates and a stall from the first milliseconds
     ])
     func everyCallIsOneBarOfTheTimeline(capture: String, options: [String]) throws {
         let page = try Self.report(capture, options)
@@ -60,6 +61,8 @@ struct ReportBrowserTests {
         #expect(calls > 0)
         #expect(try Self.count(#"class="bar[^"]*" data-call-id="\d+""#, in: dom) == calls)
         for id in 1...calls { #expect(dom.contains(#"data-call-id="\#(id)""#), "call \(id) has no bar") }
+        // Axes padded to before the first packet label those times with a minus sign, not "+-".
+        #expect(try Self.count(#">\+-\d"#, in: dom) == 0, "a time reads +-")
     }
 
     @Test func theCaptureSectionNamesConnectionsThatWereNotDecrypted() throws {
