@@ -92,4 +92,19 @@ import Testing
         // Nothing grpc-go sent breaks a rule of RFC 9113 (a broken rule is a "!" line).
         #expect(!result.stdout.contains("\n        ! ") && !result.stderr.contains("violation"), "\(result.stderr)")
     }
+
+    @Test func overIPv6TheSameCalls() throws {
+        let v6 = "captures/grpc-go-ipv6.pcap"
+        let diff = try CommandRunner.grpcdump(["diff", Self.capture, v6, "--ignore-header", ":authority", "--ignore-header", "grpc-timeout",
+                                               "--latency-threshold", "1000000"])
+        #expect(diff.status == 0 && diff.stdout.contains("9 paired (9 same, 0 different), 0 only in A, 0 only in B"), "\(diff.stdout)")
+        // Endpoints in brackets, the address filter and the capture filter on IPv6.
+        let calls = try RealCaptureTests.calls(["-r", v6, "--host", "::1"])
+        #expect(calls.count == 9)
+        #expect(calls.allSatisfy { ($0["client"] as? String)?.hasPrefix("[::1]:") == true && $0["server"] as? String == "[::1]:50213" })
+        #expect(try CommandRunner.grpcdump(["-r", v6, "ip6 and tcp port 50213"]).stdout.split(separator: "\n").count == 9)
+        #expect(try CommandRunner.grpcdump(["-r", v6, "ip"]).stdout.isEmpty)
+        let export = try CommandRunner.grpcdump(["-r", v6, "--export", "grpcurl", "--method", "*EmptyCall"])
+        #expect(export.stdout.contains("-d '{}' '[::1]:50213' grpc.testing.TestService/EmptyCall"), "\(export.stdout)")
+    }
 }

@@ -1,9 +1,9 @@
 #!/bin/bash
 # grpc-go's traffic: the client and server of grpc-go/main.go (grpc.testing.TestService, built
 # with Debian's golang-go and golang-google-grpc-dev in GOPATH mode, offline) run the same nine
-# calls three times on loopback: h2c, TLS 1.3 and TLS 1.2, the client writing its key log with
-# Go's tls.Config.KeyLogWriter. Writes into OUTDIR (default .):
-#   grpc-go-h2c.pcap, grpc-go-tls13.{pcap,keys,follow.txt}, grpc-go-tls12.{pcap,keys,follow.txt}
+# calls four times on loopback: h2c, h2c over IPv6, TLS 1.3 and TLS 1.2, the client writing its
+# key log with Go's tls.Config.KeyLogWriter. Writes into OUTDIR (default .):
+#   grpc-go-h2c.pcap, grpc-go-ipv6.pcap, grpc-go-tls13.{pcap,keys,follow.txt}, grpc-go-tls12.{pcap,keys,follow.txt}
 # (NAME.follow.txt: tshark's decryption, as for the other fixtures). Run as root (tcpdump on lo):
 #   bash make_grpcgo_captures.sh [OUTDIR]
 # Needs: golang-go, golang-google-grpc-dev, tcpdump, tshark.
@@ -18,8 +18,8 @@ GOPATH="$WORK:/usr/share/gocode" GO111MODULE=off GOCACHE="$WORK/cache" go build 
 CERT=$D/certs/server.crt
 KEY=$D/certs/server.key
 
-record() { # NAME PORT [TLS VERSION]
-  local name=$1 port=$2 version=${3:-} server=() client=()
+record() { # NAME PORT [TLS VERSION] (HOST: the loopback address, 127.0.0.1 unless set)
+  local name=$1 port=$2 version=${3:-} host=${HOST:-127.0.0.1} server=() client=()
   if [ -n "$version" ]; then
     server=(-cert "$CERT" -key "$KEY" -tls "$version")
     client=(-ca "$CERT" -keylog "$OUT/$name.keys" -tls "$version")
@@ -28,10 +28,10 @@ record() { # NAME PORT [TLS VERSION]
   timeout 60 tcpdump -i lo -s 0 -U --immediate-mode -w "$OUT/$name.pcap" "tcp port $port" 2> /dev/null &
   local dump=$!
   sleep 1
-  timeout 30 "$WORK/grpcgoref" -mode server -address "127.0.0.1:$port" -lifetime 10s "${server[@]}" > /dev/null &
+  timeout 30 "$WORK/grpcgoref" -mode server -address "$host:$port" -lifetime 10s "${server[@]}" > /dev/null &
   local serving=$!
   sleep 0.5
-  timeout 20 "$WORK/grpcgoref" -mode client -address "127.0.0.1:$port" "${client[@]}"
+  timeout 20 "$WORK/grpcgoref" -mode client -address "$host:$port" "${client[@]}"
   sleep 1
   kill -INT "$dump"; wait "$dump" || true
   kill "$serving" 2> /dev/null || true
@@ -45,5 +45,6 @@ record() { # NAME PORT [TLS VERSION]
 }
 
 record grpc-go-h2c 50210
+HOST="[::1]" record grpc-go-ipv6 50213
 record grpc-go-tls13 50211 1.3
 record grpc-go-tls12 50212 1.2
