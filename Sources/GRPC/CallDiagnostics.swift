@@ -41,6 +41,17 @@ enum CallDiagnostic {
                    length: .init(required: length, available: limit, source: "gRPC message length prefix"))
     }
 
+    /// gRPC's default limit on a received message: 4 MiB in grpc-go, grpc-java, gRPC core (C++,
+    /// Python, Ruby …), grpc-swift, grpc-dotnet and grpc-js; a larger one fails the call with
+    /// RESOURCE_EXHAUSTED at a receiver that kept the default.
+    static let defaultReceiveLimit = 4 << 20
+
+    static func overDefaultReceiveLimit(_ direction: Direction, length: Int, packet: Int) -> Diagnostic {
+        Diagnostic(.grpc, "grpc.message.over-default-limit", .note,
+                   "\(direction.sender) message of \(length) bytes (packet \(packet)) is over 4 MiB, gRPC's default limit for a received message: a receiver that kept the default rejects it (RESOURCE_EXHAUSTED)",
+                   packet: packet)
+    }
+
     static func messageCutShort(_ direction: Direction, offset: Int64, received: Int, declared: Int?) -> Diagnostic {
         let of = declared.map { "\($0 + MessageDeframer.prefixLength)" } ?? "an unknown number of"
         return Diagnostic(.grpc, "grpc.message.cut-short", .warning,

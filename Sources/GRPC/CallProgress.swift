@@ -25,6 +25,9 @@ struct CallProgress: Sendable {
     var responseIsText = false
     /// Directions whose END_STREAM came on a HEADERS frame whose block is not complete yet.
     var endStreamPending: UInt8 = 0
+    /// Directions (bit `1 << Direction.rawValue`) that sent a message over gRPC's default
+    /// receive limit (said once a direction).
+    var overDefaultLimit: UInt8 = 0
 
     init(call: GRPCCall, configuration: CallAssembler.Configuration) {
         self.call = call
@@ -147,6 +150,7 @@ struct CallProgress: Sendable {
                               arrived: inout [ArrivedMessage]) {
         switch output {
         case var .message(message):
+            noteIfOverDefaultLimit(message, direction)
             let encoding = direction == .clientToServer ? call.requestEncoding : call.responseEncoding
             let headersPartlyUnknown = !receivedFields[direction.rawValue]
                 || (direction == .clientToServer ? call.requestHeadersPartlyUnknown : call.responseHeadersPartlyUnknown)
@@ -158,6 +162,7 @@ struct CallProgress: Sendable {
                                               direction: direction, index: index, message: message))
             }
         case let .counted(message):
+            noteIfOverDefaultLimit(message, direction)
             if direction == .clientToServer { call.requests.append(message) } else { call.responses.append(message) }
         case let .tooLarge(length, offset, packet):
             call.warnings.append(CallDiagnostic.messageTooLarge(direction, length: length, offset: offset, packet: packet, limit: configuration.maxMessageLength))
@@ -170,6 +175,14 @@ struct CallProgress: Sendable {
             let trailers = GRPCWebTrailers.parse(bytes)
             call.trailers += configuration.keepsHeaderFields ? trailers : trailers.filter { TrailerStatus.reads($0.name) }
         }
+    }
+
+    /// By its length on the wire (as receivers check first; the same whether bodies are kept).
+    private mutating func noteIfOverDefaultLimit(_ message: GRPCMessage, _ direction: Direction) {
+        let bit: UInt8 = 1 << direction.rawValue
+        guard message.declaredLength > CallDiagnostic.defaultReceiveLimit, overDefaultLimit & bit == 0 else { return }
+        overDefaultLimit |= bit
+        call.warnings.append(CallDiagnostic.overDefaultReceiveLimit(direction, length: message.declaredLength, packet: message.packet))
     }
 
     private mutating func finishMessages() {

@@ -304,6 +304,31 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(full[1].requests.map(\.bytes) == [[0x08, 0x2A]] && full[1].responses.map(\.bytes) == [[0x08, 0x01]])
     }
 
+    @Test func aMessageOverGRPCsDefaultReceiveLimitIsNotedOnceADirection() throws {
+        let limit = 4 << 20  // 4 MiB: grpc-go, grpc-java, gRPC core and grpc-swift by default
+        func data(_ stream: UInt32, _ bytes: [UInt8], endStream: Bool) -> [UInt8] {
+            stride(from: 0, to: bytes.count, by: 16_384).flatMap { start in
+                F.data(stream: stream, Array(bytes[start..<min(start + 16_384, bytes.count)]), endStream: endStream && start + 16_384 >= bytes.count)
+            }
+        }
+        var (c, packets) = connection()
+        // Two requests a byte over the limit; a response exactly at it.
+        let over = grpcMessage([UInt8](repeating: 0, count: limit + 1)), at = grpcMessage([UInt8](repeating: 0, count: limit))
+        var wire = F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders)) + data(1, over + over, endStream: true)
+        while !wire.isEmpty { packets.append(c.send(.client, Array(wire.prefix(60_000)))); wire.removeFirst(min(60_000, wire.count)) }
+        wire = F.headers(stream: 1, block: LiteralHeaderBlock.encode(responseHeaders)) + data(1, at, endStream: false)
+            + F.headers(stream: 1, block: LiteralHeaderBlock.encode([("grpc-status", "8")]), endStream: true)
+        while !wire.isEmpty { packets.append(c.send(.server, Array(wire.prefix(60_000)))); wire.removeFirst(min(60_000, wire.count)) }
+        var countingOnly = Analyzer.Configuration()
+        countingOnly.calls.keepsMessageBodies = false
+        for call in [try #require(calls(packets).first), try #require(calls(packets, configuration: countingOnly).first)] {
+            #expect(call.requests.map(\.declaredLength) == [limit + 1, limit + 1] && call.responses.map(\.declaredLength) == [limit])
+            let notes = call.warnings.filter { $0.code == "grpc.message.over-default-limit" }
+            #expect(notes.count == 1 && notes.first?.severity == .note, "\(call.warnings)")
+            #expect(notes.first?.message.hasPrefix("client message of 4194305 bytes (packet ") == true, "\(notes)")
+        }
+    }
+
     @Test func hostileMessageLengthIsSkippedAndTheRestDecoded() throws {
         var (c, packets) = connection()
         packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders))
