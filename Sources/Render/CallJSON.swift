@@ -106,7 +106,9 @@ public enum CallJSON {
             object.add("status", item)
         }
         object.add("incomplete", call.incomplete)
-        object.add("warnings", call.warnings.map(\.message))
+        object.add("warnings", call.warnings.filter { $0.severity != .note }.map(\.message))
+        let notes = call.warnings.filter { $0.severity == .note }
+        if !notes.isEmpty { object.add("notes", notes.map(\.message)) }
     }
 
     /// Header lists as objects of string arrays, names in first-seen order.

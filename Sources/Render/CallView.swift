@@ -128,7 +128,7 @@ public struct CallView {
             timing += ", end +\(formatDuration(nanoseconds: call.latencyNanoseconds)) (packet \(call.lastPacket))"
             lines.append(timing)
             if let timeout = call.timeoutNanoseconds { lines.append("  timeout: \(formatDuration(nanoseconds: timeout))") }
-            lines += call.warnings.map { "  ! " + $0.message }
+            lines += call.warnings.map { ($0.severity == .note ? "  note: " : "  ! ") + $0.message }
         }
         if liveMessages {
             lines.append("  messages: \(call.requests.count)→\(call.responses.count), shown as they arrived")
@@ -197,7 +197,11 @@ public struct CallView {
             line += "→"
             Self.appendCount(call.responses.count, to: &line)
         }
-        if !call.warnings.isEmpty { line += " (\(call.warnings.count) warning\(call.warnings.count == 1 ? "" : "s"))" }
+        if !call.warnings.isEmpty {
+            let notes = call.warnings.count { $0.severity == .note }, warnings = call.warnings.count - notes
+            let counts = [(warnings, "warning"), (notes, "note")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+            line += " (" + counts.joined(separator: ", ") + ")"
+        }
         if let security = call.security { line += " [\(security.protocolName)]" }
         return line
     }

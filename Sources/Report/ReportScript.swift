@@ -313,6 +313,7 @@ enum ReportScript {
         add("Messages", d.requests.length + " request" + (d.requests.length === 1 ? "" : "s") + ", " + d.responses.length + " response" + (d.responses.length === 1 ? "" : "s"));
         body.append(facts);
         if (d.warnings && d.warnings.length) body.append(h("h3", {}, "Warnings"), h("ul", {}, d.warnings.map((w) => h("li", {}, w))));
+        if (d.notes && d.notes.length) body.append(h("h3", {}, "Notes"), h("ul", {}, d.notes.map((w) => h("li", {}, w))));
         body.append(h("h3", {}, "Request headers"), headerTable(d.request_headers));
         body.append(h("h3", {}, "Response headers"), headerTable(d.response_headers));
         body.append(h("h3", {}, "Trailers"), headerTable(d.trailers));
