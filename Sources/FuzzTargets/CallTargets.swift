@@ -25,9 +25,10 @@ enum CallTargets {
     }
 
     /// Exchange events, as HTTP/2 or HTTP/1.1 would hand them to the call layer: per event an
-    /// operation byte (bits 0–2: head begins, head, body, reset, activity, connection end;
-    /// bit 3: ends the stream; bit 4: from the server; bits 5–7: which of eight exchanges) and
-    /// its chunk (a head's "name: value" lines, a body's bytes, a reset's code). The calls are
+    /// operation byte (bits 0–2: head begins, head, body, reset, activity, going away,
+    /// connection end; bit 3: ends the stream; bit 4: from the server; bits 5–7: which of eight
+    /// exchanges) and its chunk (a head's "name: value" lines, a body's bytes, a reset's code,
+    /// going away's last processed exchange and code). The calls are
     /// rendered as text with hex and as JSON. The first byte chooses the configuration: bit 0
     /// reports messages as they arrive, bit 1 keeps no message bytes, bit 2 no header fields (the
     /// call summary's).
@@ -64,6 +65,7 @@ enum CallTargets {
             case 2: kind = .body(chunk, offset: Int64(packet) * 100, endsStream: endsStream)
             case 3: kind = .reset(ErrorCode(rawValue: UInt32(chunk.first ?? 0)))
             case 4: kind = .activity
+            case 5: kind = .goingAway(lastProcessed: UInt32(chunk.first ?? 0), ErrorCode(rawValue: UInt32(chunk.dropFirst().first ?? 0)))
             default:
                 assembler.connectionEnded(packet: packet, time: time, into: &calls)
                 render()

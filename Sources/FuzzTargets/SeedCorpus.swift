@@ -120,13 +120,19 @@ public struct SeedCorpus {
             record.exchangeEvents(into: &exchangeEvents)
         }
         for event in exchangeEvents where event.exchange < 16 {
-            let exchange = UInt8((event.exchange - 1) / 2) << 5, side: UInt8 = event.direction == .clientToServer ? 0 : 16
+            let side: UInt8 = event.direction == .clientToServer ? 0 : 16
+            if case let .goingAway(last, code) = event.kind {
+                exchanges.byte(5 | side); exchanges.chunk([UInt8(truncatingIfNeeded: last), UInt8(truncatingIfNeeded: code.rawValue)])
+                continue
+            }
+            let exchange = UInt8((event.exchange - 1) / 2) << 5
             switch event.kind {
             case let .headBegins(ends): exchanges.byte(0 | (ends ? 8 : 0) | side | exchange); exchanges.chunk([])
             case let .head(lines): exchanges.byte(1 | side | exchange); exchanges.chunk(CallTargets.headerText(lines))
             case let .body(bytes, _, ends): exchanges.byte(2 | (ends ? 8 : 0) | side | exchange); exchanges.chunk(bytes)
             case let .reset(code): exchanges.byte(3 | side | exchange); exchanges.chunk([UInt8(truncatingIfNeeded: code.rawValue)])
             case .activity: exchanges.byte(4 | side | exchange); exchanges.chunk([])
+            case .goingAway: break
             }
         }
         for block in blocks where block.bytes.count > 3 { add(.hpack, block.bytes) }

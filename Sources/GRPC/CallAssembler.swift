@@ -49,6 +49,10 @@ public struct CallAssembler: Sendable {
     /// some that ended): when `maxOpenCalls` are open, the first still open is evicted.
     private var openingOrder: (keys: [UInt32], start: Int) = ([], 0)
 
+    /// The server's GOAWAY (the lowest last stream of those it sent): calls above it were not
+    /// processed.
+    private var refusal: GoingAway?
+
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
@@ -71,11 +75,18 @@ public struct CallAssembler: Sendable {
             progress.call.incomplete = true
             progress.call.lastPacket = max(progress.call.lastPacket, packet)
             progress.call.end = time
-            calls.append(progress.completed())
+            calls.append(progress.completed(refusedAbove: refusal))
         }
     }
 
     public mutating func process(_ event: ExchangeEvent, into calls: inout [GRPCCall]) {
+        if case let .goingAway(last, code) = event.kind {
+            // A client's GOAWAY refuses streams the server would open (pushes): no call's.
+            if event.direction == .serverToClient, last < refusal?.lastProcessed ?? .max {
+                refusal = GoingAway(lastProcessed: last, code: code, packet: event.packet)
+            }
+            return
+        }
         let key = event.exchange
         // The call is worked on in place in the table, so that its message buffers are uniquely
         // referenced and grow in place (a copy would make every body chunk copy the partial message).
@@ -90,7 +101,7 @@ public struct CallAssembler: Sendable {
         // may name streams that never carry a request), and not again once reported.
         switch event.kind {
         case .headBegins, .body, .reset: break
-        case .head, .activity: return
+        case .head, .activity, .goingAway: return
         }
         guard !finished.contains(key) else { return }
         // Only a client's head opens a call; a body or reset of an unknown exchange (a capture that
@@ -138,8 +149,15 @@ public struct CallAssembler: Sendable {
             finishedOrder.start += 1
             if finishedOrder.start > Self.maxFinished { finishedOrder = (Array(finishedOrder.keys[finishedOrder.start...]), 0) }
         }
-        calls.append(progress.completed())
+        calls.append(progress.completed(refusedAbove: refusal))
     }
+}
+
+/// A server's GOAWAY (RFC 9113 §6.8): the last stream it processed, why, and where it was sent.
+struct GoingAway: Sendable {
+    var lastProcessed: UInt32
+    var code: ErrorCode
+    var packet: Int
 }
 
 /// gRPC doc "PROTOCOL-HTTP2.md", Errors: the status a client reports for a RST_STREAM code.

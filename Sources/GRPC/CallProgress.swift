@@ -97,7 +97,7 @@ struct CallProgress: Sendable {
             call.resetCode = code
             call.resetByClient = event.direction == .clientToServer
             ended = 0b11
-        case .activity:
+        case .activity, .goingAway:
             break
         }
         return hasEnded
@@ -195,7 +195,7 @@ struct CallProgress: Sendable {
 
     /// The call, with its cut-off messages reported and its status derived (gRPC doc
     /// "PROTOCOL-HTTP2.md" and "http-grpc-status-mapping.md").
-    consuming func completed() -> GRPCCall {
+    consuming func completed(refusedAbove refusal: GoingAway? = nil) -> GRPCCall {
         finishMessages()
         // `call` is this progress's own (consumed) call: changed in place, not copied first
         // (a copy would share the record and changing it would copy the record whole).
@@ -204,6 +204,12 @@ struct CallProgress: Sendable {
         let statusFields = call.trailers.contains { $0.name == "grpc-status" } ? call.trailers : call.responseHeaders
         if let status = TrailerStatus.parse(statusFields, warnings: &call.warnings) {
             call.status = status
+        } else if let refusal, call.streamID > refusal.lastProcessed {
+            // RFC 9113 §6.8: the server did not process it; clients retry such a call
+            // elsewhere (gRPC's transparent retry), or report UNAVAILABLE.
+            call.status = GRPCStatus(code: .unavailable, message: "not processed: the server's GOAWAY (last stream \(refusal.lastProcessed), \(refusal.code), packet \(refusal.packet)) came first; clients retry such a call",
+                                     details: nil, source: .goaway)
+            call.incomplete = false
         } else if let reset = call.resetCode {
             if reset == .cancel, call.resetByClient, let timeout = call.timeoutNanoseconds,
                call.latencyNanoseconds >= timeout - max(25_000_000, timeout / 4) {

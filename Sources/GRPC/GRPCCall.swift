@@ -135,6 +135,8 @@ public struct GRPCStatus: Sendable, Hashable {
         case httpStatus = "http status"
         /// The stream was reset (RST_STREAM CANCEL is CANCELLED).
         case reset = "rst_stream"
+        /// The server's GOAWAY said it did not process the stream: UNAVAILABLE.
+        case goaway
     }
 
     public var code: StatusCode

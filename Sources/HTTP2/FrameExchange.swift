@@ -5,8 +5,14 @@ extension FrameRecord {
     /// What this frame says about its stream's exchange, for the call layer: a HEADERS frame
     /// begins a header section (whose fields come with the frame that completes the block), DATA
     /// carries body bytes, RST_STREAM resets, any other frame on a stream only marks time.
-    /// Connection-level frames (stream 0) and PUSH_PROMISE blocks say nothing about an exchange.
+    /// GOAWAY says which exchanges the sender processed; other connection-level frames (stream 0)
+    /// and PUSH_PROMISE blocks say nothing about an exchange.
     public func exchangeEvents(into events: inout [ExchangeEvent]) {
+        if case let .goaway(lastStream, code, _) = frame.content {
+            events.append(ExchangeEvent(connection: connection, exchange: 0, direction: direction, packet: packet, time: time,
+                                        kind: .goingAway(lastProcessed: lastStream, code)))
+            return
+        }
         guard frame.streamID != 0 else { return }
         let kind: ExchangeEvent.Kind
         // RFC 9113 §6.1, §6.2: END_STREAM on DATA and HEADERS.

@@ -130,6 +130,43 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         #expect(call.resetCode == .cancel)
     }
 
+    /// RFC 9113 §6.8: a server's GOAWAY names the last stream it processed; a call above it that
+    /// got no status was not processed (UNAVAILABLE, which clients retry); below it, or with a
+    /// status, a call is what it was. A graceful shutdown's first GOAWAY (2^31-1) refuses nothing.
+    @Test func callsAboveTheServersGoawayWereNotProcessed() throws {
+        var (c, packets) = connection()
+        func ok(_ stream: UInt32) -> [UInt8] {
+            F.headers(stream: stream, block: LiteralHeaderBlock.encode(responseHeaders)) + F.data(stream: stream, grpcMessage([]))
+                + F.headers(stream: stream, block: LiteralHeaderBlock.encode([("grpc-status", "0")]), endStream: true)
+        }
+        func ask(_ stream: UInt32) -> [UInt8] {
+            F.headers(stream: stream, block: LiteralHeaderBlock.encode(requestHeaders)) + F.data(stream: stream, grpcMessage([0x08, 0x01]), endStream: true)
+        }
+        packets.append(c.send(.client, ask(1) + ask(3)))
+        packets.append(c.send(.server, F.goaway(lastStream: 0x7FFF_FFFF, code: 0) + ok(1)))
+        packets.append(c.send(.client, ask(5) + ask(7)))
+        packets.append(c.send(.server, F.goaway(lastStream: 5, code: 0, debug: "graceful_stop") + ok(3) + ok(7)))
+        packets.append(c.fin(.server))
+        for summary in [false, true] {
+            var configuration = Analyzer.Configuration()
+            configuration.calls.keepsHeaderFields = !summary
+            configuration.calls.keepsMessageBodies = !summary
+            let result = calls(packets, configuration: configuration).sorted { $0.streamID < $1.streamID }
+            try #require(result.map(\.streamID) == [1, 3, 5, 7])
+            // 1 and 3 answered; 5 processed (at the last stream) but cut off by the close; 7 above it,
+            // answered against the rule: its own status stands.
+            #expect(result[0].status?.code == .ok && result[1].status?.code == .ok && result[3].status?.code == .ok)
+            #expect(result[2].status == nil && result[2].incomplete)
+        }
+        // Stream 9, opened after the GOAWAY and never answered: not processed.
+        packets.removeLast()
+        packets.append(c.send(.client, ask(9)))
+        packets.append(c.fin(.server))
+        let refused = try #require(calls(packets).first { $0.streamID == 9 })
+        #expect(refused.status?.code == .unavailable && refused.status?.source == .goaway && !refused.incomplete)
+        #expect(refused.status?.message?.hasPrefix("not processed: the server's GOAWAY (last stream 5, NO_ERROR, packet ") == true, "\(refused.status?.message ?? "")")
+    }
+
     @Test func httpErrorWithoutGRPCStatusIsMapped() throws {
         var (c, packets) = connection()
         packets.append(c.send(.client, F.headers(stream: 1, block: LiteralHeaderBlock.encode(requestHeaders), endStream: true)))

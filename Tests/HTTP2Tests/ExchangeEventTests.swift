@@ -22,6 +22,7 @@ import TestSupport
         case let .body(bytes, offset, ends): return "\(side)\(event.exchange) body \(bytes.count)@\(offset)\(ends ? " (end)" : "")"
         case let .reset(code): return "\(side)\(event.exchange) reset \(code)"
         case .activity: return "\(side)\(event.exchange) activity"
+        case let .goingAway(last, code): return "\(side)\(event.exchange) going away after \(last) \(code)"
         }
     }
 
@@ -35,7 +36,7 @@ import TestSupport
                 + F.data(stream: 1, [1, 2, 3], endStream: true, padLength: 2)),
             c.send(.server, F.windowUpdate(stream: 1, increment: 5) + F.headers(stream: 1, block: [0x88])
                 + F.data(stream: 1, [9, 9]) + F.headers(stream: 1, block: [0x40, 0x01, 0x61, 0x01, 0x62], endStream: true)
-                + F.frame(type: 0x3, stream: 3, payload: [0, 0, 0, 8])),
+                + F.frame(type: 0x3, stream: 3, payload: [0, 0, 0, 8]) + F.goaway(lastStream: 1, code: 0, debug: "bye")),
         ]
         let events = Self.exchangeEvents(http2Events(packets)).map(Self.describe)
         // Offsets: the client's DATA payload starts after the preface (24), SETTINGS (9), HEADERS
@@ -44,7 +45,7 @@ import TestSupport
             "c1 head begins", "c1 activity", "c1 head :method=POST,:scheme=http,:path=/",
             "c1 body 3@64 (end)",
             "s1 activity", "s1 head begins", "s1 head :status=200", "s1 body 2@32", "s1 head begins (end)", "s1 head a=b",
-            "s3 reset CANCEL",
+            "s3 reset CANCEL", "s0 going away after 1 NO_ERROR",
         ])
     }
 
