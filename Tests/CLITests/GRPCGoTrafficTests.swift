@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// grpc-go's traffic (Debian golang-google-grpc-dev 1.33, Go 1.19): its client and server of the
-/// interop service, grpc.testing.TestService, ran nine calls on loopback
+/// interop service, grpc.testing.TestService, ran nine calls on loopback, then the server stopped
+/// gracefully
 /// (scripts/tls-fixtures/make_grpcgo_captures.sh, the program in scripts/tls-fixtures/grpc-go).
 /// The expectations are what that program asked for and what its client printed; the messages are
 /// decoded with the bundled interop schemas (dissectors/grpc/testing) and no option.
@@ -89,6 +90,10 @@ import Testing
         #expect(result.stdout.contains("INITIAL_WINDOW_SIZE = 131070"))
         // Its pings carry the data grpc-go's bandwidth-delay estimator sends (bdp_estimator.go).
         #expect(result.stdout.contains("stream 0 PING len 8\n        opaque data 0x02041010090e0707 (grpc-go's bandwidth-delay estimation ping)"))
+        // The server stops gracefully while the client is connected: GOAWAY at 2^31-1, then the
+        // ping grpc-go sends before its final GOAWAY (the client closes first).
+        #expect(result.stdout.contains("stream 0 GOAWAY len 8\n        last stream 2147483647, error NO_ERROR\n"))
+        #expect(result.stdout.contains("opaque data 0x0106010800030309 (grpc-go's ping before a graceful GOAWAY)"))
         // Nothing grpc-go sent breaks a rule of RFC 9113 (a broken rule is a "!" line).
         #expect(!result.stdout.contains("\n        ! ") && !result.stderr.contains("violation"), "\(result.stderr)")
     }

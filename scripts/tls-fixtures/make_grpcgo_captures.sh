@@ -2,7 +2,8 @@
 # grpc-go's traffic: the client and server of grpc-go/main.go (grpc.testing.TestService, built
 # with Debian's golang-go and golang-google-grpc-dev in GOPATH mode, offline) run the same nine
 # calls four times on loopback: h2c, h2c over IPv6, TLS 1.3 and TLS 1.2, the client writing its
-# key log with Go's tls.Config.KeyLogWriter. Writes into OUTDIR (default .):
+# key log with Go's tls.Config.KeyLogWriter; then the server stops gracefully (GOAWAY, a ping,
+# GOAWAY) while the client is still connected. Writes into OUTDIR (default .):
 #   grpc-go-h2c.pcap, grpc-go-ipv6.pcap, grpc-go-tls13.{pcap,keys,follow.txt}, grpc-go-tls12.{pcap,keys,follow.txt}
 # (NAME.follow.txt: tshark's decryption, as for the other fixtures). Run as root (tcpdump on lo):
 #   bash make_grpcgo_captures.sh [OUTDIR]
@@ -28,10 +29,11 @@ record() { # NAME PORT [TLS VERSION] (HOST: the loopback address, 127.0.0.1 unle
   timeout 60 tcpdump -i lo -s 0 -U --immediate-mode -w "$OUT/$name.pcap" "tcp port $port" 2> /dev/null &
   local dump=$!
   sleep 1
-  timeout 30 "$WORK/grpcgoref" -mode server -address "$host:$port" -lifetime 10s "${server[@]}" > /dev/null &
+  # The server stops gracefully 3 s after it starts, while the client, its calls made, stays connected.
+  timeout 30 "$WORK/grpcgoref" -mode server -address "$host:$port" -lifetime 3s "${server[@]}" > /dev/null &
   local serving=$!
   sleep 0.5
-  timeout 20 "$WORK/grpcgoref" -mode client -address "$host:$port" "${client[@]}"
+  timeout 20 "$WORK/grpcgoref" -mode client -address "$host:$port" -stay 10s "${client[@]}"
   sleep 1
   kill -INT "$dump"; wait "$dump" || true
   kill "$serving" 2> /dev/null || true

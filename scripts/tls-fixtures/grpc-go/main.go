@@ -19,6 +19,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials"
 	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/metadata"
@@ -121,7 +122,8 @@ func main() {
 	caFile := flag.String("ca", "", "CA certificate for the client (PEM): TLS when set")
 	keys := flag.String("keylog", "", "NSS key log file the client appends to")
 	version := flag.String("tls", "1.3", "highest TLS version: 1.2 or 1.3")
-	lifetime := flag.Duration("lifetime", 30*time.Second, "the server stops after this long")
+	lifetime := flag.Duration("lifetime", 30*time.Second, "the server stops gracefully (GOAWAY) after this long")
+	stay := flag.Duration("stay", 0, "the client stays connected this long after its calls, or until the server goes away")
 	flag.Parse()
 
 	if *mode == "server" {
@@ -139,7 +141,7 @@ func main() {
 		}
 		s := grpc.NewServer(options...)
 		pb.RegisterTestServiceServer(s, server{})
-		go func() { time.Sleep(*lifetime); s.Stop() }()
+		go func() { time.Sleep(*lifetime); s.GracefulStop() }()
 		fmt.Println("listening")
 		s.Serve(listener)
 		return
@@ -225,4 +227,13 @@ func main() {
 		}
 	}
 	check("FullDuplexCall", err)
+
+	// Connected while the server stops gracefully: its GOAWAYs and the ping between them.
+	waiting, cancelWaiting := context.WithTimeout(context.Background(), *stay)
+	defer cancelWaiting()
+	for state := connection.GetState(); state == connectivity.Ready || state == connectivity.Idle; state = connection.GetState() {
+		if !connection.WaitForStateChange(waiting, state) {
+			break
+		}
+	}
 }
