@@ -28,7 +28,7 @@ enum CallTargets {
     /// operation byte (bits 0–2: head begins, head, body, reset, activity, going away,
     /// connection end; bit 3: ends the stream; bit 4: from the server; bits 5–7: which of eight
     /// exchanges) and its chunk (a head's "name: value" lines, a body's bytes, a reset's code,
-    /// going away's last processed exchange and code). The calls are
+    /// going away's last processed exchange, code and reason). The calls are
     /// rendered as text with hex and as JSON. The first byte chooses the configuration: bit 0
     /// reports messages as they arrive, bit 1 keeps no message bytes, bit 2 no header fields (the
     /// call summary's).
@@ -65,7 +65,8 @@ enum CallTargets {
             case 2: kind = .body(chunk, offset: Int64(packet) * 100, endsStream: endsStream)
             case 3: kind = .reset(ErrorCode(rawValue: UInt32(chunk.first ?? 0)))
             case 4: kind = .activity
-            case 5: kind = .goingAway(lastProcessed: UInt32(chunk.first ?? 0), ErrorCode(rawValue: UInt32(chunk.dropFirst().first ?? 0)))
+            case 5: kind = .goingAway(lastProcessed: UInt32(chunk.first ?? 0), ErrorCode(rawValue: UInt32(chunk.dropFirst().first ?? 0)),
+                                      reason: String(decoding: chunk.dropFirst(2), as: UTF8.self))
             default:
                 assembler.connectionEnded(packet: packet, time: time, into: &calls)
                 render()

@@ -121,8 +121,8 @@ public struct SeedCorpus {
         }
         for event in exchangeEvents where event.exchange < 16 {
             let side: UInt8 = event.direction == .clientToServer ? 0 : 16
-            if case let .goingAway(last, code) = event.kind {
-                exchanges.byte(5 | side); exchanges.chunk([UInt8(truncatingIfNeeded: last), UInt8(truncatingIfNeeded: code.rawValue)])
+            if case let .goingAway(last, code, reason) = event.kind {
+                exchanges.byte(5 | side); exchanges.chunk([UInt8(truncatingIfNeeded: last), UInt8(truncatingIfNeeded: code.rawValue)] + Array(reason.utf8))
                 continue
             }
             let exchange = UInt8((event.exchange - 1) / 2) << 5

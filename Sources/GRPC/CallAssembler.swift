@@ -80,10 +80,10 @@ public struct CallAssembler: Sendable {
     }
 
     public mutating func process(_ event: ExchangeEvent, into calls: inout [GRPCCall]) {
-        if case let .goingAway(last, code) = event.kind {
+        if case let .goingAway(last, code, reason) = event.kind {
             // A client's GOAWAY refuses streams the server would open (pushes): no call's.
             if event.direction == .serverToClient, last < refusal?.lastProcessed ?? .max {
-                refusal = GoingAway(lastProcessed: last, code: code, packet: event.packet)
+                refusal = GoingAway(lastProcessed: last, code: code, reason: reason, packet: event.packet)
             }
             return
         }
@@ -153,11 +153,18 @@ public struct CallAssembler: Sendable {
     }
 }
 
-/// A server's GOAWAY (RFC 9113 §6.8): the last stream it processed, why, and where it was sent.
+/// A server's GOAWAY (RFC 9113 §6.8): the last stream it processed, why (its code and debug
+/// data), and where it was sent.
 struct GoingAway: Sendable {
     var lastProcessed: UInt32
     var code: ErrorCode
+    var reason: String
     var packet: Int
+
+    /// `last stream 5, ENHANCE_YOUR_CALM "too_many_pings", packet 9`
+    var description: String {
+        "last stream \(lastProcessed), \(code)" + (reason.isEmpty ? "" : " \"\(reason)\"") + ", packet \(packet)"
+    }
 }
 
 /// gRPC doc "PROTOCOL-HTTP2.md", Errors: the status a client reports for a RST_STREAM code.

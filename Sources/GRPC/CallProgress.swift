@@ -207,7 +207,7 @@ struct CallProgress: Sendable {
         } else if let refusal, call.streamID > refusal.lastProcessed {
             // RFC 9113 §6.8: the server did not process it; clients retry such a call
             // elsewhere (gRPC's transparent retry), or report UNAVAILABLE.
-            call.status = GRPCStatus(code: .unavailable, message: "not processed: the server's GOAWAY (last stream \(refusal.lastProcessed), \(refusal.code), packet \(refusal.packet)) came first; clients retry such a call",
+            call.status = GRPCStatus(code: .unavailable, message: "not processed: the server's GOAWAY (\(refusal.description)) came first; clients retry such a call",
                                      details: nil, source: .goaway)
             call.incomplete = false
         } else if let reset = call.resetCode {

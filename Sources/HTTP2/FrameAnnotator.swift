@@ -112,6 +112,10 @@ extension HTTP2Connection {
             }
         case let .goaway(lastStream, code, debug):
             notes.add("last stream \(lastStream), error \(code)" + (debug.isEmpty ? "" : ", debug data \"\(String(decoding: debug, as: UTF8.self))\""))
+            if code == .enhanceYourCalm, debug.elementsEqual("too_many_pings".utf8) {
+                // grpc-go and gRPC core close a connection so when keepalive pings come too often.
+                notes.add("the client pinged more often than the server's keepalive policy allows (grpc-go: EnforcementPolicy.MinTime, 5 minutes by default; gRPC core: GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS)")
+            }
         case let .windowUpdate(increment):
             guard increment > 0 else { break }
             // A WINDOW_UPDATE widens the window of the *other* side's sending.

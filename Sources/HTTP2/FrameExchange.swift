@@ -8,9 +8,10 @@ extension FrameRecord {
     /// GOAWAY says which exchanges the sender processed; other connection-level frames (stream 0)
     /// and PUSH_PROMISE blocks say nothing about an exchange.
     public func exchangeEvents(into events: inout [ExchangeEvent]) {
-        if case let .goaway(lastStream, code, _) = frame.content {
+        if case let .goaway(lastStream, code, debug) = frame.content {
+            let reason = String(decoding: debug.prefix(100), as: UTF8.self)
             events.append(ExchangeEvent(connection: connection, exchange: 0, direction: direction, packet: packet, time: time,
-                                        kind: .goingAway(lastProcessed: lastStream, code)))
+                                        kind: .goingAway(lastProcessed: lastStream, code, reason: reason)))
             return
         }
         guard frame.streamID != 0 else { return }

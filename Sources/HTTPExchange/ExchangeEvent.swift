@@ -19,8 +19,9 @@ public struct ExchangeEvent: Sendable {
         /// The exchange was reset (HTTP/2 RST_STREAM).
         case reset(ErrorCode)
         /// The sender goes away (HTTP/2 GOAWAY, RFC 9113 §6.8): it processes no exchange its peer
-        /// opened above `lastProcessed`. Said of the connection: `exchange` is 0.
-        case goingAway(lastProcessed: UInt32, ErrorCode)
+        /// opened above `lastProcessed`; `reason` is its debug data as text. Said of the
+        /// connection: `exchange` is 0.
+        case goingAway(lastProcessed: UInt32, ErrorCode, reason: String)
         /// Anything else seen on the exchange (flow control, priority): it only marks time.
         case activity
     }

@@ -164,7 +164,7 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         packets.append(c.fin(.server))
         let refused = try #require(calls(packets).first { $0.streamID == 9 })
         #expect(refused.status?.code == .unavailable && refused.status?.source == .goaway && !refused.incomplete)
-        #expect(refused.status?.message?.hasPrefix("not processed: the server's GOAWAY (last stream 5, NO_ERROR, packet ") == true, "\(refused.status?.message ?? "")")
+        #expect(refused.status?.message?.hasPrefix(#"not processed: the server's GOAWAY (last stream 5, NO_ERROR "graceful_stop", packet "#) == true, "\(refused.status?.message ?? "")")
     }
 
     @Test func httpErrorWithoutGRPCStatusIsMapped() throws {

@@ -134,6 +134,17 @@ extension [HTTP2Event] {
         let events = http2Events(packets)
         #expect(events.record(.ping, 1)?.annotations == ["answers PING of packet 4, round trip 1.00ms"])
         #expect(events.record(.ping, 2)?.annotations == ["answers no outstanding PING"])
+        #expect(events.record(.ping, 0)?.annotations == ["opaque data 0x000000000000002a"])
+    }
+
+    /// GOAWAY's fields, and what a keepalive policy's "too_many_pings" means (grpc-go, gRPC core).
+    @Test func goawayWithItsReason() throws {
+        var c = TCPConversation()
+        let packets = c.handshake() + [c.send(.client, F.preface + F.settings()),
+                                       c.send(.server, F.settings() + F.goaway(lastStream: 3, code: 0xB, debug: "too_many_pings"))]
+        let notes = try #require(http2Events(packets).record(.goaway, 0)?.annotations)
+        #expect(notes.first == #"last stream 3, error ENHANCE_YOUR_CALM, debug data "too_many_pings""#)
+        #expect(notes.count == 2 && notes[1].hasPrefix("the client pinged more often than the server's keepalive policy allows"))
     }
 
     @Test func continuationJoinsHeaderBlocksAndOutOfPlaceFramesAreFlagged() throws {

@@ -22,7 +22,7 @@ import TestSupport
         case let .body(bytes, offset, ends): return "\(side)\(event.exchange) body \(bytes.count)@\(offset)\(ends ? " (end)" : "")"
         case let .reset(code): return "\(side)\(event.exchange) reset \(code)"
         case .activity: return "\(side)\(event.exchange) activity"
-        case let .goingAway(last, code): return "\(side)\(event.exchange) going away after \(last) \(code)"
+        case let .goingAway(last, code, reason): return "\(side)\(event.exchange) going away after \(last) \(code) \(reason)"
         }
     }
 
@@ -45,7 +45,7 @@ import TestSupport
             "c1 head begins", "c1 activity", "c1 head :method=POST,:scheme=http,:path=/",
             "c1 body 3@64 (end)",
             "s1 activity", "s1 head begins", "s1 head :status=200", "s1 body 2@32", "s1 head begins (end)", "s1 head a=b",
-            "s3 reset CANCEL", "s0 going away after 1 NO_ERROR",
+            "s3 reset CANCEL", "s0 going away after 1 NO_ERROR bye",
         ])
     }
 
