@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Render", "GRPC", "HTTP2", "ByteStream", "WireCore", "Protobuf"]),
         .testTarget(name: "CallDiffTests", dependencies: ["CallDiff", "Protobuf", "GRPC", "ByteStream", "WireCore"]),
         .testTarget(name: "AnnotateTests", dependencies: ["Annotate", "Render", "Protobuf", "ProtoParser", "Schema"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "ByteStream", "Analysis", "Capture", "Reassembly", "TestSupport"], exclude: ["Fixtures"]),
         // Hostile captures: each limit reported where it is hit, and the capture still decoded.
         .testTarget(name: "ReliabilityTests", dependencies: ["Analysis", "Capture", "GRPC", "HTTP2", "Packet", "Reassembly", "Render", "Report", "TestSupport"]),
         // The committed fuzz corpora and every input a fuzzer found, replayed through their targets.

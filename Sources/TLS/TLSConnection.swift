@@ -310,8 +310,11 @@ public struct TLSConnection: ByteStreamConsumer, Sendable {
         }
         guard left > 0 else { return nil }
         if joinedMidSession {
-            return keyLog.isEmpty ? "handshake not in the capture (joined mid-session) and no key log given (\(leftText))"
-                : "handshake not in the capture (joined mid-session): no TLS 1.3 traffic secret in the key log opens its records at sequence numbers 0..<\(MidSessionSearch.sequenceBound) (KeyUpdates and swapped roles: fewer) (\(leftText))"
+            guard !keyLog.isEmpty else { return "handshake not in the capture (joined mid-session) and no key log given (\(leftText))" }
+            // RFC 5246 §6.3: TLS 1.2 keys come from the master secret and both hellos' randoms.
+            let tls12 = keyLog.sessions.values.contains { $0.masterSecret != nil }
+                ? "; the key log's TLS 1.2 master secrets (CLIENT_RANDOM) need the hellos' randoms, which were not captured" : ""
+            return "handshake not in the capture (joined mid-session): no TLS 1.3 traffic secret in the key log opens its records at sequence numbers 0..<\(MidSessionSearch.sequenceBound) (KeyUpdates and swapped roles: fewer)\(tls12) (\(leftText))"
         }
         if let random = clientHello?.random, keyLog.secrets(clientRandom: random) == nil || !hasSecrets(for: random) {
             return (keyLog.isEmpty ? "no key log given" : "no key for client random \(Hex.string(random.prefix(8)))…") + " (\(leftText))"

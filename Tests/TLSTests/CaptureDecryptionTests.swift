@@ -1,8 +1,10 @@
 import Analysis
 import ByteStream
+import Capture
 import Reassembly
 import Testing
 @testable import TLS
+import TestSupport
 
 /// A capture's TCP byte streams through the TLS layer alone: the plaintext each way and what the
 /// session showed, per connection.
@@ -266,6 +268,23 @@ struct Decryption {
         #expect(!connection.client.isEmpty && whole.client.ends(with: connection.client))
         #expect(!connection.server.isEmpty && whole.server.ends(with: connection.server))
         #expect(connection.messages.contains { $0.hasPrefix("joined mid-session") })
+    }
+
+    /// TLS 1.2 joined after its handshake: its keys need both hellos' randoms, so the master
+    /// secret in the key log cannot open it, and the reason says so.
+    @Test func joinedMidSessionTLS12SaysWhyItCannotBeDecrypted() throws {
+        var reader = CaptureReader()
+        reader.append(try Fixture.bytes("grpc-go-tls12.pcap"))
+        var records: [CaptureRecord] = []
+        while let record = reader.next() { records.append(record) }
+        records += reader.finish()
+        let packets = records.compactMap { if case let .packet(packet) = $0 { packet } else { nil } }
+        // The handshake ends with the server's Finished (tshark: frame 9); from frame 13, records only.
+        let cut = CaptureFileBuilder.pcap(Array(packets.dropFirst(12)))
+        let session = try #require(Decryption.run(cut, keys: try Fixture.keyLog("grpc-go-tls12.keys")).first?.session)
+        #expect(!session.handshakeSeen && !session.decrypted)
+        let reason = try #require(session.notDecryptedReason)
+        #expect(reason.contains("the key log's TLS 1.2 master secrets (CLIENT_RANDOM) need the hellos' randoms, which were not captured"), "\(reason)")
     }
 
     @Test func keyLogLinesAreReadAndBadOnesReportedWithTheirNumbers() {
