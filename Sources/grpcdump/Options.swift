@@ -43,11 +43,20 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-header-block"), help: ArgumentHelp("Longest HTTP/2 header block kept while its CONTINUATION frames arrive; a longer one is not decoded.", valueName: "bytes"))
     var maxHeaderBlock: Int = HTTP2Limits.default.maxHeaderBlockBytes
 
-    @Option(help: ArgumentHelp("With -r, decode the connections on this many threads (default: one per core); the output is the same for any number.", valueName: "count"))
+    @Option(help: ArgumentHelp("With -r, decode the connections on this many threads (default: one per core, one for a file under 4 MiB); the output is the same for any number.", valueName: "count"))
     var threads: Int?
 
-    /// Threads to decode on: `--threads`, or the processors this process may run on.
-    var threadCount: Int { threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// A file smaller than this is read on one thread unless `--threads` says otherwise: starting
+    /// the workers and copying the schemas for each (about 7 ms) costs more than they save on it.
+    static let smallFileBytes: Int64 = 4 << 20
+
+    /// Threads to decode a file of `size` bytes on (nil: not a regular file): `--threads`, or the
+    /// processors this process may run on (one for a small file).
+    func threadCount(fileSize size: Int64?) -> Int {
+        if let threads { return threads }
+        if let size, size < Self.smallFileBytes { return 1 }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     @Argument(help: ArgumentHelp("A filter expression in tcpdump's syntax (pcap-filter(7)).", valueName: "filter"))
     var filter: [String] = []

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Analysis
 import Render
 
@@ -8,7 +11,7 @@ struct ReadCommand {
 
     /// Returns the exit status: 0 when the capture could be read, 1 when nothing could, 2 for a bad filter.
     func run() -> Int32 {
-        let filter = request.input.filter.joined(separator: " "), threads = request.input.threadCount
+        let filter = request.input.filter.joined(separator: " "), threads = request.input.threadCount(fileSize: Self.regularFileSize(path))
         do {
             if threads == 1 {
                 var pipeline = try CapturePipeline(request, bpfFilter: filter, live: false)
@@ -20,6 +23,13 @@ struct ReadCommand {
             TextOutput.error(error.description)
             return 2
         }
+    }
+
+    /// The size of the file at `path` when it is a regular file (not standard input or a pipe).
+    static func regularFileSize(_ path: String) -> Int64? {
+        var status = stat()
+        guard path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int64(status.st_size)
     }
 
     private func run(_ pipeline: inout some CaptureDecoding) -> Int32 {
