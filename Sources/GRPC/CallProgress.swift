@@ -204,9 +204,9 @@ struct CallProgress: Sendable {
         let statusFields = call.trailers.contains { $0.name == "grpc-status" } ? call.trailers : call.responseHeaders
         if let status = TrailerStatus.parse(statusFields, warnings: &call.warnings) {
             call.status = status
-        } else if let refusal, call.streamID > refusal.lastProcessed {
-            // RFC 9113 §6.8: the server did not process it; clients retry such a call
-            // elsewhere (gRPC's transparent retry), or report UNAVAILABLE.
+        } else if let refusal, call.streamID > refusal.lastProcessed, !sawResponseHeaders, call.responses.isEmpty {
+            // RFC 9113 §6.8: the server did not process it (and sent nothing on it); clients
+            // retry such a call elsewhere (gRPC's transparent retry), or report UNAVAILABLE.
             call.status = GRPCStatus(code: .unavailable, message: "not processed: the server's GOAWAY (\(refusal.description)) came first; clients retry such a call",
                                      details: nil, source: .goaway)
             call.incomplete = false

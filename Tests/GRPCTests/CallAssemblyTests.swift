@@ -146,6 +146,7 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
         packets.append(c.send(.server, F.goaway(lastStream: 0x7FFF_FFFF, code: 0) + ok(1)))
         packets.append(c.send(.client, ask(5) + ask(7)))
         packets.append(c.send(.server, F.goaway(lastStream: 5, code: 0, debug: "graceful_stop") + ok(3) + ok(7)))
+        var (later, laterPackets) = (c, packets)  // the same connection, going on below
         packets.append(c.fin(.server))
         for summary in [false, true] {
             var configuration = Analyzer.Configuration()
@@ -158,11 +159,15 @@ func connection() -> (TCPConversation, [CapturedPacket]) {
             #expect(result[0].status?.code == .ok && result[1].status?.code == .ok && result[3].status?.code == .ok)
             #expect(result[2].status == nil && result[2].incomplete)
         }
-        // Stream 9, opened after the GOAWAY and never answered: not processed.
-        packets.removeLast()
-        packets.append(c.send(.client, ask(9)))
-        packets.append(c.fin(.server))
-        let refused = try #require(calls(packets).first { $0.streamID == 9 })
+        // Stream 9, opened after the GOAWAY and never answered: not processed; stream 11, answered
+        // with headers but no status before the close: what it was (incomplete), not refused.
+        laterPackets.append(later.send(.client, ask(9) + ask(11)))
+        laterPackets.append(later.send(.server, F.headers(stream: 11, block: LiteralHeaderBlock.encode(responseHeaders))))
+        laterPackets.append(later.fin(.server))
+        let after = calls(laterPackets)
+        let partly = try #require(after.first { $0.streamID == 11 })
+        #expect(partly.status == nil && partly.incomplete && partly.httpStatus == 200)
+        let refused = try #require(after.first { $0.streamID == 9 })
         #expect(refused.status?.code == .unavailable && refused.status?.source == .goaway && !refused.incomplete)
         #expect(refused.status?.message?.hasPrefix(#"not processed: the server's GOAWAY (last stream 5, NO_ERROR "graceful_stop", packet "#) == true, "\(refused.status?.message ?? "")")
     }
