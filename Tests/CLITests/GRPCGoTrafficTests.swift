@@ -3,8 +3,7 @@ import Testing
 
 /// grpc-go's traffic (Debian golang-google-grpc-dev 1.33, Go 1.19): its client and server of the
 /// interop service, grpc.testing.TestService, ran nine calls on loopback, then the server stopped
-/// gracefully
-/// (scripts/tls-fixtures/make_grpcgo_captures.sh, the program in scripts/tls-fixtures/grpc-go).
+/// gracefully (scripts/tls-fixtures/make_grpcgo_captures.sh, the program in scripts/tls-fixtures/grpc-go).
 /// The expectations are what that program asked for and what its client printed; the messages are
 /// decoded with the bundled interop schemas (dissectors/grpc/testing) and no option.
 @Suite(.timeLimit(.minutes(3))) struct GRPCGoTrafficTests {
