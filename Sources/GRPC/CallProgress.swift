@@ -195,7 +195,7 @@ struct CallProgress: Sendable {
 
     /// The call, with its cut-off messages reported and its status derived (gRPC doc
     /// "PROTOCOL-HTTP2.md" and "http-grpc-status-mapping.md").
-    consuming func completed(refusedAbove refusal: GoingAway? = nil) -> GRPCCall {
+    consuming func completed(refusedAbove refusal: GoingAway?) -> GRPCCall {
         finishMessages()
         // `call` is this progress's own (consumed) call: changed in place, not copied first
         // (a copy would share the record and changing it would copy the record whole).

@@ -174,8 +174,7 @@ extension HTTP2Connection {
     /// data says so: grpc-go measures the bandwidth-delay product with one, and pings once before
     /// a graceful GOAWAY (google.golang.org/grpc/internal/transport: bdpPing, goAwayPing).
     static func describePing(_ opaque: UInt64) -> String {
-        let hex = String(opaque, radix: 16)
-        let text = "opaque data 0x" + String(repeating: "0", count: 16 - hex.count) + hex
+        let text = "opaque data 0x" + Hex.string(withUnsafeBytes(of: opaque.bigEndian) { Array($0) })
         switch opaque {
         case 0x0204_1010_090E_0707: return text + " (grpc-go's bandwidth-delay estimation ping)"
         case 0x0106_0108_0003_0309: return text + " (grpc-go's ping before a graceful GOAWAY)"
