@@ -80,8 +80,10 @@ public struct SeedCorpus {
             let stream = streams[id]!
             var script = FuzzInputWriter()
             ByteStreamScript.write(stream, to: &script)
+            // What the client sent first says what the connection carries (a server may speak
+            // first: grpcio's SETTINGS can come before the client's preface).
             let first: ArraySlice<UInt8> = stream.lazy.compactMap { event -> ArraySlice<UInt8>? in
-                if case let .data(data) = event, !data.bytes.isEmpty { data.bytes } else { nil }
+                if case let .data(data) = event, data.position.direction == .clientToServer, !data.bytes.isEmpty { data.bytes } else { nil }
             }.first ?? []
             if first.first == 0x16 {
                 var tls = FuzzInputWriter()
@@ -120,19 +122,16 @@ public struct SeedCorpus {
             record.exchangeEvents(into: &exchangeEvents)
         }
         for event in exchangeEvents where event.exchange < 16 {
-            let side: UInt8 = event.direction == .clientToServer ? 0 : 16
-            if case let .goingAway(last, code, reason) = event.kind {
-                exchanges.byte(5 | side); exchanges.chunk([UInt8(truncatingIfNeeded: last), UInt8(truncatingIfNeeded: code.rawValue)] + Array(reason.utf8))
-                continue
-            }
-            let exchange = UInt8((event.exchange - 1) / 2) << 5
+            // A GOAWAY is said of the connection (exchange 0).
+            let exchange = UInt8((max(event.exchange, 1) - 1) / 2) << 5, side: UInt8 = event.direction == .clientToServer ? 0 : 16
             switch event.kind {
             case let .headBegins(ends): exchanges.byte(0 | (ends ? 8 : 0) | side | exchange); exchanges.chunk([])
             case let .head(lines): exchanges.byte(1 | side | exchange); exchanges.chunk(CallTargets.headerText(lines))
             case let .body(bytes, _, ends): exchanges.byte(2 | (ends ? 8 : 0) | side | exchange); exchanges.chunk(bytes)
             case let .reset(code): exchanges.byte(3 | side | exchange); exchanges.chunk([UInt8(truncatingIfNeeded: code.rawValue)])
             case .activity: exchanges.byte(4 | side | exchange); exchanges.chunk([])
-            case .goingAway: break
+            case let .goingAway(last, code, reason):
+                exchanges.byte(5 | side); exchanges.chunk([UInt8(truncatingIfNeeded: last), UInt8(truncatingIfNeeded: code.rawValue)] + Array(reason.utf8))
             }
         }
         for block in blocks where block.bytes.count > 3 { add(.hpack, block.bytes) }
